@@ -1,0 +1,1 @@
+"""Withcare: technology-assisted mental healthcare that keeps choice, safety and privacy."""

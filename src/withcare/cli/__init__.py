@@ -1,0 +1,1 @@
+"""The `withcare` command-line tool (Typer)."""

@@ -1,0 +1,1 @@
+"""Consent purposes, data streams, versioned documents and the policy check (P6)."""

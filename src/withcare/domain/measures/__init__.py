@@ -1,0 +1,1 @@
+"""Validated instruments as data files, exact scoring, severity and course outcomes (P4)."""

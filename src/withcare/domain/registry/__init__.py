@@ -1,0 +1,1 @@
+"""Technology registry: frameworks as data, facts with provenance, derived classifications (P7)."""

@@ -1,0 +1,1 @@
+"""Self-help activity catalogue and stepped-care recommendation (capability 1)."""

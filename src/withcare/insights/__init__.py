@@ -1,0 +1,1 @@
+"""Population analytics: disclosure control, differential privacy, equity metrics (P5, P6)."""

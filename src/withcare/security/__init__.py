@@ -1,0 +1,1 @@
+"""Authentication, authorisation (roles x care relationship), audit hash chain, field encryption."""
