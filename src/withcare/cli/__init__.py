@@ -1,1 +1,25 @@
-"""The `withcare` command-line tool (Typer)."""
+"""The `withcare` command-line tool (Typer).
+
+Commands: serve, demo, migrate, users create, audit verify, plus the capability groups registered
+by their own modules (score, outcomes, sensing, registry). Every command has --help; errors are
+printed as one plain sentence and exit with status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from withcare.cli.core import register as register_core
+
+app = typer.Typer(
+    name="withcare",
+    help="Withcare: technology-assisted mental healthcare that keeps choice, safety and privacy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+register_core(app)
+
+
+def main() -> None:
+    app()

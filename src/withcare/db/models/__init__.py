@@ -1,0 +1,20 @@
+"""Database models, one module per aggregate. Importing this package registers every table."""
+
+from withcare.db.models.accounts import LoginSession, TeamMembership, User
+from withcare.db.models.audit import AuditEvent, AuditHead
+from withcare.db.models.organisation import CareTeam, Service
+from withcare.db.models.people import Contact, Episode, Person, ProxyGrant
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "CareTeam",
+    "Contact",
+    "Episode",
+    "LoginSession",
+    "Person",
+    "ProxyGrant",
+    "Service",
+    "TeamMembership",
+    "User",
+]

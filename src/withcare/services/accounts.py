@@ -1,0 +1,305 @@
+"""Accounts and log-in: passwords, lockout after repeated failures, second factor, sessions.
+
+Log-in is a two-step dance for staff: a correct password opens a session that can do nothing but
+complete the second factor (or enrol one); only then does the session act as the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from withcare.db.models import LoginSession, User
+from withcare.domain.roles import Role
+from withcare.security import passwords, totp
+from withcare.security.authorisation import Actor
+from withcare.security.tokens import new_token, token_hash
+from withcare.services.errors import InvalidInput, LoginFailed, NotFound
+from withcare.services.unit_of_work import UnitOfWork, actor_for
+from withcare.services.validation import clean_email, clean_name
+
+if TYPE_CHECKING:
+    from withcare.services.platform import Platform
+
+LOGIN_FAILED = "That e-mail address and password do not match. Check them and try again."
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    needs_second_factor: bool
+    needs_enrolment: bool
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    actor: Actor
+    second_factor_done: bool
+    needs_enrolment: bool
+    email: str
+    preferred_language: str
+
+    @property
+    def complete(self) -> bool:
+        return self.second_factor_done
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user_id: str
+    email: str
+    totp_secret: str | None
+
+
+class AccountService:
+    def __init__(self, platform: Platform) -> None:
+        self._platform = platform
+
+    # -- creating accounts -------------------------------------------------------------------
+    def create_user(
+        self,
+        uow: UnitOfWork,
+        *,
+        email: str,
+        display_name: str,
+        role: Role,
+        password: str,
+        person_id: str | None = None,
+        service_id: str | None = None,
+        enrol_totp: bool = False,
+        is_demo: bool = False,
+        preferred_language: str = "en",
+    ) -> NewUser:
+        """Create an account inside ``uow`` (callers authorise; the CLI runs as the system)."""
+        problems: dict[str, str] = {}
+        try:
+            email = clean_email(email)
+        except InvalidInput as error:
+            problems["email"] = error.message
+        try:
+            display_name = clean_name(display_name, "name")
+        except InvalidInput as error:
+            problems["display_name"] = error.message
+        try:
+            password_hash = passwords.hash_password(password)
+        except passwords.WeakPassword as weak:
+            problems["password"] = str(weak)
+        if not problems:
+            existing = uow.session.execute(
+                select(User.id).where(func.lower(User.email) == email)
+            ).scalar_one_or_none()
+            if existing:
+                problems["email"] = "An account with this e-mail address already exists."
+        if problems:
+            raise InvalidInput("The account could not be created.", problems)
+        secret = totp.new_secret() if enrol_totp else None
+        user = User(
+            email=email,
+            display_name=display_name,
+            role=str(role),
+            password_hash=password_hash,
+            totp_secret=secret,
+            person_id=person_id,
+            service_id=service_id,
+            is_demo=is_demo,
+            preferred_language=preferred_language,
+            created_at=uow.clock.now(),
+        )
+        uow.session.add(user)
+        uow.session.flush()
+        uow.audit.record(
+            uow.actor,
+            "account.create",
+            subject_type="user",
+            subject_id=user.id,
+            person_id=person_id,
+            reason="administration",
+            details={"role": str(role)},
+        )
+        return NewUser(user.id, email, secret)
+
+    # -- log-in --------------------------------------------------------------------------------
+    def authenticate(self, email: str, password: str) -> LoginResult:
+        settings = self._platform.settings
+        with self._platform.unit_of_work(None) as uow:
+            now = uow.clock.now()
+            user = uow.session.execute(
+                select(User).where(func.lower(User.email) == email.strip().lower())
+            ).scalar_one_or_none()
+            if user is not None and user.locked_until is not None and user.locked_until > now:
+                minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+                raise LoginFailed(
+                    "Too many attempts to log in to this account. For your safety it is locked "
+                    f"for {minutes} more minute(s). If you need help now, use the crisis contacts."
+                )
+            ok = passwords.verify_password(user.password_hash if user else None, password)
+            if user is None or not ok or not user.is_active:
+                if user is not None:
+                    user.failed_logins += 1
+                    if user.failed_logins >= settings.max_failed_logins:
+                        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                        user.failed_logins = 0
+                        uow.audit.record(
+                            None,
+                            "account.locked",
+                            subject_type="user",
+                            subject_id=user.id,
+                            reason="security",
+                        )
+                failed = True
+            else:
+                failed = False
+                user.failed_logins = 0
+                user.locked_until = None
+                if passwords.needs_rehash(user.password_hash):
+                    user.password_hash = passwords.hash_password(password)
+                token = new_token()
+                staff = Role(user.role).is_staff
+                uow.session.add(
+                    LoginSession(
+                        token_hash=token_hash(token),
+                        user_id=user.id,
+                        second_factor_done=not staff,
+                        created_at=now,
+                        expires_at=now + timedelta(hours=settings.session_hours),
+                    )
+                )
+                if not staff:
+                    user.last_login_at = now
+                uow.audit.record(
+                    None,
+                    "session.password_ok",
+                    subject_type="user",
+                    subject_id=user.id,
+                    reason="security",
+                )
+                result = LoginResult(
+                    token=token,
+                    needs_second_factor=staff,
+                    needs_enrolment=staff and user.totp_secret is None,
+                )
+        if failed:
+            raise LoginFailed(LOGIN_FAILED)
+        return result
+
+    def _session_and_user(self, uow: UnitOfWork, token: str) -> tuple[LoginSession, User] | None:
+        row = uow.session.get(LoginSession, token_hash(token))
+        if row is None or row.ended_at is not None or row.expires_at <= uow.clock.now():
+            return None
+        user = uow.session.get(User, row.user_id)
+        if user is None or not user.is_active:
+            return None
+        return row, user
+
+    def resolve_session(self, token: str | None) -> SessionInfo | None:
+        """The session behind a cookie, or None when it is unknown, ended or expired."""
+        if not token:
+            return None
+        with self._platform.unit_of_work(None) as uow:
+            found = self._session_and_user(uow, token)
+            if found is None:
+                return None
+            row, user = found
+            return SessionInfo(
+                actor=actor_for(uow.session, user),
+                second_factor_done=row.second_factor_done,
+                needs_enrolment=user.totp_secret is None,
+                email=user.email,
+                preferred_language=user.preferred_language,
+            )
+
+    def complete_second_factor(self, token: str, code: str) -> None:
+        with self._platform.unit_of_work(None) as uow:
+            found = self._session_and_user(uow, token)
+            if found is None:
+                raise LoginFailed("Your log-in has expired. Please log in again.")
+            row, user = found
+            if user.totp_secret is None:
+                raise LoginFailed("Set up your authenticator app first.")
+            if not totp.verify(user.totp_secret, code, uow.clock.now()):
+                user.failed_logins += 1
+                if user.failed_logins >= self._platform.settings.max_failed_logins:
+                    user.locked_until = uow.clock.now() + timedelta(
+                        minutes=self._platform.settings.lockout_minutes
+                    )
+                    user.failed_logins = 0
+                    row.ended_at = uow.clock.now()
+                failed = True
+            else:
+                failed = False
+                user.failed_logins = 0
+                row.second_factor_done = True
+                user.last_login_at = uow.clock.now()
+                uow.audit.record(
+                    None,
+                    "session.second_factor_ok",
+                    subject_type="user",
+                    subject_id=user.id,
+                    reason="security",
+                )
+        if failed:
+            raise LoginFailed(
+                "That code is not right. Enter the 6-digit code your authenticator app shows now."
+            )
+
+    def begin_enrolment(self, token: str) -> str:
+        """A new secret for a staff member who has none yet (shown once, confirmed by a code)."""
+        with self._platform.unit_of_work(None) as uow:
+            found = self._session_and_user(uow, token)
+            if found is None:
+                raise LoginFailed("Your log-in has expired. Please log in again.")
+            _row, user = found
+            if user.totp_secret is not None:
+                raise InvalidInput("An authenticator app is already set up for this account.")
+            return totp.new_secret()
+
+    def confirm_enrolment(self, token: str, secret: str, code: str) -> None:
+        with self._platform.unit_of_work(None) as uow:
+            found = self._session_and_user(uow, token)
+            if found is None:
+                raise LoginFailed("Your log-in has expired. Please log in again.")
+            row, user = found
+            if user.totp_secret is not None:
+                raise InvalidInput("An authenticator app is already set up for this account.")
+            if not totp.verify(secret, code, uow.clock.now()):
+                raise InvalidInput(
+                    "That code is not right.",
+                    {"code": "Enter the 6-digit code your app shows for the key above."},
+                )
+            user.totp_secret = secret
+            row.second_factor_done = True
+            uow.audit.record(
+                None,
+                "account.totp_enrolled",
+                subject_type="user",
+                subject_id=user.id,
+                reason="security",
+            )
+
+    def logout(self, token: str | None) -> None:
+        if not token:
+            return
+        with self._platform.unit_of_work(None) as uow:
+            row = uow.session.get(LoginSession, token_hash(token))
+            if row is not None and row.ended_at is None:
+                row.ended_at = uow.clock.now()
+
+    def set_language(self, actor: Actor, language: str) -> None:
+        with self._platform.unit_of_work(actor) as uow:
+            user = uow.session.get(User, actor.user_id)
+            if user is None:
+                raise NotFound("Account not found.")
+            user.preferred_language = language
+
+    def demo_totp_code(self, email: str) -> str:
+        """The current code for a *demo* account, so the demo can be tried without a phone."""
+        with self._platform.unit_of_work(None) as uow:
+            user = uow.session.execute(
+                select(User).where(func.lower(User.email) == email.strip().lower())
+            ).scalar_one_or_none()
+            if user is None or not user.is_demo or user.totp_secret is None:
+                raise NotFound("No demo account with a second factor has that e-mail address.")
+            return totp.code_at(user.totp_secret, uow.clock.now())

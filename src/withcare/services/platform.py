@@ -1,0 +1,59 @@
+"""The platform object: settings, clock, database and every service, built once per process.
+
+The web app and the CLI receive a :class:`Platform` and call its services; they never open database
+sessions themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from withcare.clock import Clock, SystemClock
+from withcare.config import Settings
+from withcare.db import migrate as migrations
+from withcare.db.engine import Database
+from withcare.security.audit_chain import ChainReport
+from withcare.security.authorisation import Actor
+from withcare.services.audit import AuditWriter, verify
+from withcare.services.unit_of_work import UnitOfWork
+
+
+class Platform:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        from withcare.services.accounts import AccountService
+        from withcare.services.admin import AdminService
+        from withcare.services.care import CareService
+        from withcare.services.dashboard import DashboardService
+
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.database = Database(settings.database_url)
+        self.accounts = AccountService(self)
+        self.care = CareService(self)
+        self.admin = AdminService(self)
+        self.dashboard = DashboardService(self)
+
+    @contextmanager
+    def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:
+        with self.database.transaction() as session:
+            yield UnitOfWork(
+                session=session,
+                audit=AuditWriter(session, self.clock),
+                actor=actor,
+                clock=self.clock,
+                settings=self.settings,
+            )
+
+    def migrate(self) -> None:
+        migrations.upgrade(self.database)
+
+    def schema_is_current(self) -> bool:
+        return migrations.current_revision(self.database) == migrations.head_revision()
+
+    def verify_audit(self) -> ChainReport:
+        with self.database.transaction() as session:
+            return verify(session)
+
+    def close(self) -> None:
+        self.database.dispose()

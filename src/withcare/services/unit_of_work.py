@@ -1,0 +1,84 @@
+"""A unit of work: one transaction, the acting person, and the audit writer bound to both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from withcare.clock import Clock
+from withcare.config import Settings
+from withcare.db.models import Episode, Person, ProxyGrant, TeamMembership, User
+from withcare.domain.roles import Role
+from withcare.security.authorisation import (
+    AccessDenied,
+    Actor,
+    Permission,
+    PersonContext,
+    authorise,
+)
+from withcare.services.audit import AuditWriter
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    audit: AuditWriter
+    actor: Actor | None
+    clock: Clock
+    settings: Settings
+
+    def person_context(self, person_id: str) -> PersonContext:
+        """The relationship facts for ``person_id``: the teams of all their episodes."""
+        teams = self.session.execute(
+            select(Episode.team_id).where(Episode.person_id == person_id)
+        ).scalars()
+        return PersonContext(person_id=person_id, team_ids=frozenset(teams))
+
+    def authorise_person(self, permission: Permission, person_id: str) -> PersonContext:
+        """Authorise access to one person's data; unknown people are refused the same way as
+        people the actor has no relationship with, so ids cannot be probed."""
+        context = self.person_context(person_id)
+        if self.session.get(Person, person_id) is None:
+            authorise(self.actor, permission)  # still say "log in" to the anonymous
+            raise AccessDenied("You do not have access to this record.")
+        try:
+            authorise(self.actor, permission, context)
+        except AccessDenied as denied:
+            if type(denied) is AccessDenied:
+                raise AccessDenied("You do not have access to this record.") from None
+            raise
+        return context
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """Build the actor for a user with the relationships that can grant access."""
+    role = Role(user.role)
+    team_ids: frozenset[str] = frozenset()
+    if role is Role.CLINICIAN:
+        team_ids = frozenset(
+            session.execute(
+                select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)
+            ).scalars()
+        )
+    proxy: dict[str, frozenset[str]] = {}
+    if role is Role.CARER:
+        grants = session.execute(
+            select(ProxyGrant).where(
+                ProxyGrant.carer_user_id == user.id, ProxyGrant.revoked_at.is_(None)
+            )
+        ).scalars()
+        for grant in grants:
+            proxy[grant.person_id] = proxy.get(grant.person_id, frozenset()) | frozenset(
+                grant.scopes.split()
+            )
+    return Actor(
+        user_id=user.id,
+        role=role,
+        display_name=user.display_name,
+        team_ids=team_ids,
+        person_id=user.person_id,
+        proxy_scopes=proxy,
+        service_id=user.service_id,
+    )
