@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from withcare.config import Settings, load_settings
 from withcare.domain.roles import Role
@@ -228,20 +227,19 @@ def _stored_logins(platform: Platform) -> list[object]:
 
 
 def _print_logins(logins: list[object], host: str, port: int) -> None:
-    from withcare.services.demo import DemoLogin
+    """Plain lines, not a table: e-mail addresses and keys must never be cut to fit a terminal."""
+    from withcare.services.demo import DEMO_PASSWORD, DemoLogin
 
-    table = Table(title="Demo log-ins (synthetic accounts)")
-    for column in ("role", "e-mail", "password", "second-factor key", "note"):
-        table.add_column(column)
+    console.print(f"\nDemo log-ins (synthetic accounts; the password for all is {DEMO_PASSWORD}):")
     for login in logins:
         if isinstance(login, DemoLogin):
-            table.add_row(
-                login.role, login.email, login.password, login.totp_secret or "-", login.note
-            )
-    console.print(table)
+            key = f"  second-factor key {login.totp_secret}" if login.totp_secret else ""
+            note = f"  ({login.note})" if login.note else ""
+            console.print(f"  {login.role:<21} {login.email}{key}{note}", soft_wrap=True)
     console.print(
-        "Staff accounts need a 6-digit code: add the key to an authenticator app, or run\n"
+        "\nStaff accounts also need a 6-digit code: add the key to an authenticator app, or run\n"
         "  .venv/bin/withcare demo-code EMAIL\n"
-        f"Open http://{host}:{port} in a browser."
+        f"Open http://{host}:{port} in a browser.",
+        soft_wrap=True,
     )
     sys.stdout.flush()

@@ -1,0 +1,37 @@
+"""The application factory: one FastAPI app around one :class:`Platform`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from withcare.services.platform import Platform
+from withcare.web import errors
+from withcare.web.middleware import HttpMiddleware
+from withcare.web.routes.api import v1
+from withcare.web.routes.pages import admin, auth, home, people
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(platform: Platform) -> FastAPI:
+    app = FastAPI(
+        title="Withcare API",
+        version="1",
+        description=(
+            "JSON API of Withcare. Log in through /login to get a session cookie; "
+            "state-changing requests need the X-CSRF-Token header from GET /api/v1/me."
+        ),
+        docs_url=None,  # Swagger UI needs inline scripts and a CDN: neither fits our CSP
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.platform = platform
+    app.add_middleware(HttpMiddleware)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (auth.router, home.router, people.router, admin.router, v1.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Routes per area: ``pages`` (HTML) and ``api`` (JSON, described by OpenAPI)."""
