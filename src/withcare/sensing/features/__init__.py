@@ -1,0 +1,1 @@
+"""Feature families: data quality, GPS mobility, movement (accelerometer), sociability (calls, texts)."""

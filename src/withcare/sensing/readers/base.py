@@ -1,0 +1,137 @@
+"""What a reader must provide: files per stream, and a parser from one file to canonical rows."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import polars as pl
+
+from withcare.sensing.rejects import FileReport
+from withcare.sensing.streams import Platform, Stream
+
+#: Timestamps outside these bounds (2005-01-01 .. 2100-01-01) are implausible for a phone.
+PLAUSIBLE_MS = (1_104_537_600_000, 4_102_444_800_000)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file of one stream; ``hour_ms`` is the UTC hour it claims to hold, if its name says."""
+
+    path: Path
+    stream: Stream
+    hour_ms: int | None
+
+    def key(self, root: Path) -> str:
+        return self.path.relative_to(root).as_posix()
+
+
+class ParticipantSource(Protocol):
+    """One participant's raw data in some export layout."""
+
+    participant: str
+    root: Path
+
+    def files(self, stream: Stream) -> list[RawFile]:
+        """The stream's files, sorted by the hour they hold (files without an hour last)."""
+        ...
+
+    def parse(self, raw: RawFile, report: FileReport) -> pl.DataFrame:
+        """Canonical rows of one file; bad rows are counted in ``report``, never raised."""
+        ...
+
+    def platform(self) -> Platform: ...
+
+    def all_files(self) -> list[Path]:
+        """Every file that can influence the features (for change detection)."""
+        ...
+
+
+def read_csv_text(path: Path, report: FileReport) -> pl.DataFrame | None:
+    """Read a CSV with every column as text, so type problems become countable, not fatal.
+
+    The fast path is Polars; a file it cannot parse (stray quotes, binary junk) falls back to the
+    standard library's csv module, line by line, keeping the lines that have the header's width.
+    """
+    try:
+        if path.stat().st_size == 0:
+            report.notes.append("empty file")
+            return None
+        frame = pl.read_csv(
+            path, infer_schema=False, truncate_ragged_lines=True, encoding="utf8-lossy"
+        )
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError):
+        return _read_csv_slowly(path, report)
+    if frame.height == 0:
+        report.notes.append("header only")
+    return frame
+
+
+def _read_csv_slowly(path: Path, report: FileReport) -> pl.DataFrame | None:
+    try:
+        with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+            rows = list(csv.reader(line.replace("\0", "") for line in handle))
+    except OSError as exc:
+        report.notes.append(f"unreadable file: {exc.strerror or exc}")
+        return None
+    if not rows:
+        report.notes.append("empty file")
+        return None
+    header, body = rows[0], rows[1:]
+    good = [row for row in body if len(row) == len(header)]
+    report.rows_read += len(body) - len(good)
+    report.reject("malformed line (wrong number of fields)", len(body) - len(good))
+    if len(set(header)) != len(header):
+        report.notes.append("duplicate column names")
+        report.reject("unusable header", len(good))
+        report.rows_read += len(good)
+        return None
+    return pl.DataFrame(
+        {name: [row[i] for row in good] for i, name in enumerate(header)},
+        schema=dict.fromkeys(header, pl.String()),
+    )
+
+
+def cast_columns(
+    frame: pl.DataFrame,
+    mapping: dict[str, tuple[str, pl.DataType]],
+    report: FileReport,
+    required: tuple[str, ...],
+) -> pl.DataFrame:
+    """Rename and cast text columns; rows whose required values do not parse are counted and dropped.
+
+    ``mapping`` maps canonical name -> (source column, type). A missing required source column makes
+    every row of the file unusable, reported as such.
+    """
+    report.rows_read += frame.height
+    missing = [
+        src for name, (src, _) in mapping.items() if name in required and src not in frame.columns
+    ]
+    if missing:
+        report.reject(f"missing column {missing[0]!r}", frame.height)
+        return frame.clear().select([])
+    exprs = []
+    for name, (src, dtype) in mapping.items():
+        if src in frame.columns:
+            text = pl.col(src).str.strip_chars()
+            exprs.append(
+                text.cast(dtype, strict=False).alias(name)
+                if dtype != pl.String()
+                else text.alias(name)
+            )
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(name))
+    out = frame.select(exprs)
+    already_bad = pl.Series("bad", [False] * out.height, dtype=pl.Boolean)
+    for name in required:
+        col = out[name]
+        invalid = col.is_null()
+        if col.dtype == pl.Float64:
+            invalid = invalid | col.is_nan().fill_null(True) | col.is_infinite().fill_null(True)
+        fresh = invalid & ~already_bad
+        # each bad row is charged to the first required column that failed, so counts add up
+        report.reject(f"unparseable {name}", int(fresh.sum()))
+        already_bad = already_bad | invalid
+    return out.filter(~already_bad) if bool(already_bad.any()) else out
