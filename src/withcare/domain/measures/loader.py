@@ -1,13 +1,15 @@
 """Reading instrument data files and refusing inconsistent ones.
 
-Each instrument lives in ``instruments/<id>.toml`` inside the package so it ships with the wheel. The
-loader checks what a reviewer would otherwise have to check by eye: every rule names a source that the
-file lists, severity bands tile the score range without gaps or overlaps, and labels are snake_case.
-A file that fails these checks fails loudly at load time rather than mis-scoring someone later.
+Each instrument lives in ``instruments/<id>.toml`` inside the package so it ships with the wheel.
+The loader checks what a reviewer would otherwise have to check by eye: every rule names a source
+that the file lists, severity bands tile the score range without gaps or overlaps, and labels are
+snake_case. A file that fails these checks fails loudly at load time rather than mis-scoring
+someone later.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from functools import cache
@@ -178,7 +180,7 @@ def _parse_item(
     response_sets: dict[str, tuple[ResponseOption, ...]],
     default_set: str | None,
 ) -> Item:
-    options = response_sets[spec.get("response_set", default_set)]
+    options = response_sets[str(spec.get("response_set", default_set))]
     reverse = bool(spec.get("reverse_keyed", False))
     if reverse:
         # The printed boxes stay in the same order; the scores run the other way.
@@ -317,7 +319,7 @@ def _check_bands(instrument: Instrument, low: int, high: int) -> None:
         return
     if bands[0].minimum != low or bands[-1].maximum != high:
         raise InstrumentDataError(f"{instrument.id}: bands do not cover {low}-{high}")
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in itertools.pairwise(bands):
         if upper.minimum != lower.maximum + 1:
             raise InstrumentDataError(
                 f"{instrument.id}: bands {lower.label} and {upper.label} leave a gap or overlap"

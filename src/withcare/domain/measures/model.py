@@ -1,7 +1,7 @@
 """The shape of an instrument definition, as read from its data file.
 
-Instruments are data, not code (P4): a reviewer checks a scoring rule against its published source by
-reading one TOML file, and every rule in that file names the source it comes from. These frozen
+Instruments are data, not code (P4): a reviewer checks a scoring rule against its published source
+by reading one TOML file, and every rule in that file names the source it comes from. These frozen
 dataclasses are the typed, validated form of those files; nothing here knows how to score.
 """
 
@@ -109,7 +109,7 @@ class Severity:
 
 @dataclass(frozen=True)
 class SkipCondition:
-    """When the listed items are answered and sum to ``equals``, ``skip`` items may be left blank."""
+    """When the listed items are answered and sum to ``equals``, ``skip`` items may be blank."""
 
     when_items: tuple[int, ...]
     equals: int
@@ -166,9 +166,9 @@ class Licence:
 class Change:
     """Published values for judging change in one person (Jacobson & Truax 1991).
 
-    ``reliable_change`` is a published raw-score threshold; when absent it is derived from ``sem`` or
-    from ``sd_pre`` and ``reliability``. ``clinical_cutoff`` is the published cut-off; when absent it
-    is derived from the dysfunctional and functional norms (criterion c).
+    ``reliable_change`` is a published raw-score threshold; when absent it is derived from
+    ``sem`` or from ``sd_pre`` and ``reliability``. ``clinical_cutoff`` is the published cut-off;
+    when absent it is derived from the dysfunctional and functional norms (criterion c).
     """
 
     source: str
