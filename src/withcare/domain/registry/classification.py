@@ -240,10 +240,17 @@ def mdr_rule_11_class(facts: Facts) -> Classification:
     return _result(scheme, value, reasons, [])
 
 
-def uk_samd_likely(facts: Facts) -> Classification:
+def uk_samd_likely(facts: Facts, *, regulated_as_device: bool = False) -> Classification:
     """MHRA (2025): a medical intended purpose plus complex functionality means SaMD."""
     scheme = Scheme.UK_SAMD
     significance = _significance(facts)
+    if regulated_as_device and significance is not Significance.WELLNESS:
+        return _result(
+            scheme,
+            "likely",
+            ["a regulator already treats it as a medical device for this medical purpose"],
+            [],
+        )
     if significance is None:
         return _result(
             scheme, None, ["its intended use is not yet known"], ["intended_use.significance"]
@@ -274,5 +281,5 @@ def classify_all(facts: Facts, *, regulated_as_device: bool = False) -> tuple[Cl
         nice_esf_tier(facts, regulated_as_device=regulated_as_device),
         imdrf_samd_category(facts),
         mdr_rule_11_class(facts),
-        uk_samd_likely(facts),
+        uk_samd_likely(facts, regulated_as_device=regulated_as_device),
     )
