@@ -72,21 +72,37 @@ class _Decoded:
     error: str | None = None
 
 
-def score(
+@dataclass(frozen=True)
+class DecodedResponses:
+    """Responses turned into item scores, before any missing-item rule is applied.
+
+    ``errors`` holds wrong-count and out-of-range messages only; ``risk_items`` lists risk items
+    answered in range at or above the threshold, whatever else is wrong with the form.
+    """
+
+    instrument: Instrument
+    scores: tuple[int | None, ...]
+    not_applicable: tuple[bool, ...]
+    errors: tuple[str, ...]
+    risk_items: tuple[int, ...]
+
+
+def decode_responses(
     instrument_id: str,
     responses: Sequence[object] | object,
     encoding: Encoding | str = Encoding.ITEM_SCORE,
-) -> ScoreResult:
-    """Score one administration. Raises :class:`UnknownInstrumentError` for an unknown id."""
+) -> DecodedResponses:
+    """Check the count and every value, and map form positions to item scores."""
     instrument = load_instrument(instrument_id)
     try:
         how = Encoding(encoding)
     except ValueError:
         allowed = ", ".join(e.value for e in Encoding)
-        return _invalid(instrument, [f"unknown encoding {encoding!r}; allowed: {allowed}"])
+        message = f"unknown encoding {encoding!r}; allowed: {allowed}"
+        return DecodedResponses(instrument, (), (), (message,), ())
     if isinstance(responses, str | bytes) or not isinstance(responses, Sequence):
-        return _invalid(instrument, ["responses must be a list with one value per item"])
-
+        message = "responses must be a list with one value per item"
+        return DecodedResponses(instrument, (), (), (message,), ())
     errors: list[str] = []
     if len(responses) != instrument.item_count:
         errors.append(
@@ -97,22 +113,38 @@ def score(
         _decode(item, value, how) for item, value in zip(instrument.items, responses, strict=False)
     ]
     errors.extend(d.error for d in decoded if d.error)
-    risk_items = _risk_items(instrument, decoded)
-    if errors:
-        return _invalid(instrument, errors, risk_items, decoded)
+    return DecodedResponses(
+        instrument=instrument,
+        scores=tuple(d.score for d in decoded),
+        not_applicable=tuple(d.not_applicable for d in decoded),
+        errors=tuple(errors),
+        risk_items=_risk_items(instrument, decoded),
+    )
 
-    scores = [d.score for d in decoded]
-    _apply_skips(instrument, scores, decoded)
+
+def score(
+    instrument_id: str,
+    responses: Sequence[object] | object,
+    encoding: Encoding | str = Encoding.ITEM_SCORE,
+) -> ScoreResult:
+    """Score one administration. Raises :class:`UnknownInstrumentError` for an unknown id."""
+    decoded = decode_responses(instrument_id, responses, encoding)
+    instrument = decoded.instrument
+    if decoded.errors:
+        return _invalid(instrument, decoded.errors, decoded.risk_items, decoded.scores)
+
+    scores = list(decoded.scores)
+    _apply_skips(instrument, scores, decoded.not_applicable)
     missing = [
         item.number
-        for item, d, s in zip(instrument.items, decoded, scores, strict=True)
-        if s is None and not d.not_applicable
+        for item, na, s in zip(instrument.items, decoded.not_applicable, scores, strict=True)
+        if s is None and not na
     ]
     missing_error = _missing_error(instrument, missing)
     if missing_error:
-        return _invalid(instrument, [missing_error], risk_items, decoded)
+        return _invalid(instrument, [missing_error], decoded.risk_items, decoded.scores)
 
-    total = _total(instrument, scores, decoded, missing)
+    total = _total(instrument, scores, decoded.not_applicable, missing)
     extras = _derived(instrument, total, scores)
     if instrument.missing.kind is MissingRuleKind.PRORATE:
         extras["prorated"] = bool(missing)
@@ -122,8 +154,8 @@ def score(
         severity=_severity(instrument, total, scores),
         valid=True,
         errors=(),
-        risk_flag=bool(risk_items),
-        risk_items=risk_items,
+        risk_flag=bool(decoded.risk_items),
+        risk_items=decoded.risk_items,
         item_scores=tuple(scores),
         subscales=_subscales(instrument, scores),
         extras=extras,
@@ -172,14 +204,14 @@ def _risk_items(instrument: Instrument, decoded: Sequence[_Decoded]) -> tuple[in
 
 
 def _apply_skips(
-    instrument: Instrument, scores: list[int | None], decoded: Sequence[_Decoded]
+    instrument: Instrument, scores: list[int | None], not_applicable: Sequence[bool]
 ) -> None:
     """Score 0 for items the form told the person to skip; answers given anyway are kept."""
     for condition in instrument.missing.skips:
         values = [scores[n - 1] for n in condition.when_items]
         if all(v is not None for v in values) and sum(v or 0 for v in values) == condition.equals:
             for number in condition.skip:
-                if scores[number - 1] is None and not decoded[number - 1].not_applicable:
+                if scores[number - 1] is None and not not_applicable[number - 1]:
                     scores[number - 1] = 0
 
 
@@ -206,7 +238,7 @@ def _missing_error(instrument: Instrument, missing: Sequence[int]) -> str | None
 def _total(
     instrument: Instrument,
     scores: Sequence[int | None],
-    decoded: Sequence[_Decoded],
+    not_applicable: Sequence[bool],
     missing: Sequence[int],
 ) -> Number | None:
     if not instrument.has_total:
@@ -214,7 +246,7 @@ def _total(
     answered = [s for s in scores if s is not None]
     if not missing:
         return sum(answered)
-    counted = sum(1 for d in decoded if not d.not_applicable)
+    counted = sum(1 for na in not_applicable if not na)
     exact = Fraction(sum(answered), len(answered)) * counted
     if instrument.missing.round_half_up:
         return math.floor(exact + Fraction(1, 2))
@@ -280,7 +312,7 @@ def _invalid(
     instrument: Instrument,
     errors: Sequence[str],
     risk_items: tuple[int, ...] = (),
-    decoded: Sequence[_Decoded] = (),
+    item_scores: Sequence[int | None] = (),
 ) -> ScoreResult:
     extras: dict[str, ExtraValue] = {d.name: None for d in instrument.derived}
     if instrument.missing.kind is MissingRuleKind.PRORATE:
@@ -293,7 +325,7 @@ def _invalid(
         errors=tuple(errors),
         risk_flag=bool(risk_items),
         risk_items=risk_items,
-        item_scores=tuple(d.score for d in decoded),
+        item_scores=tuple(item_scores),
         subscales={sub.name: None for sub in instrument.subscales},
         extras=extras,
     )
