@@ -2,7 +2,8 @@
 
 IMDRF N12 (2014) section 7.2 matrix: https://www.imdrf.org/documents/software-medical-device-possible-framework-risk-categorization-and-corresponding-considerations
   (corners confirmed via https://complizen.ai/post/samd-risk-categories; inner cells [unverified]).
-EU MDR Annex VIII Rule 11, quoted at https://blog.johner-institute.com/regulatory-affairs/mdr-rule-11/ ;
+EU MDR Annex VIII Rule 11, quoted verbatim at
+  https://blog.johner-institute.com/regulatory-affairs/mdr-rule-11/ ;
   significance x seriousness mapping after MDCG 2019-11 Annex III [unverified, recalled].
 NICE ESF tiers: https://www.nice.org.uk/corporate/ecd7/resources/evidence-standards-framework-for-digital-health-technologies-user-guide-9024813901/chapter/how-to-use-the-framework
 MHRA DMHT qualification (2025-02-03): https://www.gov.uk/government/publications/digital-mental-health-technology-qualification-and-classification
@@ -166,5 +167,6 @@ def test_override_needs_a_written_reason_and_keeps_the_computed_value() -> None:
     )
     assert outcome.effective == "II"
     assert outcome.computed.value == "I"
-    assert outcome.override is not None and outcome.override.by == "eval-1"
+    assert outcome.override is not None
+    assert outcome.override.by == "eval-1"
     assert outcome.computed.scheme is Scheme.IMDRF_SAMD

@@ -75,7 +75,8 @@ def test_dtac_clinical_safety_is_pass_fail() -> None:
         "safety.safety_case": True,
     }
     c1 = evaluate(dtac, all_yes).sections[0]
-    assert c1.section.id == "c1_clinical_safety" and c1.status == "pass"
+    assert c1.section.id == "c1_clinical_safety"
+    assert c1.status == "pass"
     c1_fail = evaluate(dtac, {**all_yes, "safety.hazard_log": False}).sections[0]
     assert c1_fail.status == "fail"
     d1 = next(
@@ -83,4 +84,5 @@ def test_dtac_clinical_safety_is_pass_fail() -> None:
         for s in evaluate(dtac, {"access.wcag_level": "aa"}).sections
         if s.section.id.startswith("d1")
     )
-    assert d1.points == 2 and d1.possible == 6
+    assert d1.points == 2
+    assert d1.possible == 6

@@ -32,7 +32,8 @@ def test_every_record_says_where_it_came_from_or_that_it_is_unverified() -> None
             if p.grade is SourceGrade.UNVERIFIED:
                 assert p.note, record.id
             else:
-                assert p.source_url and p.read_on, record.id
+                assert p.source_url, record.id
+                assert p.read_on, record.id
                 assert p.read_on <= date(2026, 12, 31)
             assert p.supplied_by in (SuppliedBy.PUBLIC_RECORD, SuppliedBy.EVALUATOR)
 
@@ -50,6 +51,7 @@ def test_nice_hte8_research_only_and_designation_is_not_authorisation() -> None:
     profiles = {p.technology.id: p for p in build_profiles(seed_bundle())}
     wysa = profiles["wysa"]
     assert {g.recommendation for g in wysa.guidance} == {GuidanceRecommendation.RESEARCH_ONLY}
-    assert wysa.designations and not wysa.is_authorised
+    assert wysa.designations
+    assert not wysa.is_authorised
     assert all(not d.authorises_marketing for d in wysa.designations)
     assert profiles["rejoyn"].is_authorised
