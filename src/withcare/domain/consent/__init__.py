@@ -19,6 +19,7 @@ from withcare.domain.consent.documents import (
     changed_items,
     load_documents,
 )
+from withcare.domain.consent.fhir import consent_resources
 from withcare.domain.consent.flows import (
     DataFlow,
     UsedBeforeWithdrawal,
@@ -67,6 +68,7 @@ __all__ = [
     "UsedBeforeWithdrawal",
     "changed_items",
     "check",
+    "consent_resources",
     "consent_state",
     "flows_without_consent",
     "load_documents",
