@@ -21,7 +21,9 @@ def haversine_m(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Float
     dphi = p2 - p1
     dlmb = np.radians(lon2 - lon1)
     a = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
-    return np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64)
+    return np.asarray(
+        2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64
+    )
 
 
 def to_plane(lat: Floats, lon: Floats, lat0: float, lon0: float) -> tuple[Floats, Floats]:

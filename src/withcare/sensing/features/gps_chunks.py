@@ -117,7 +117,9 @@ def _chunk(bins: pl.DataFrame, config: MobilityConfig) -> pl.DataFrame:
     inside = cid[:-1] == cid[1:]
     path = np.bincount(cid[:-1][inside], weights=step[inside], minlength=first.size)
     displacement = haversine_m(blat[first], blon[first], blat[last], blon[last])
-    moving = (count >= 2) & ((spread > config.pause_radius_m) | (displacement > config.pause_radius_m))
+    moving = (count >= 2) & (
+        (spread > config.pause_radius_m) | (displacement > config.pause_radius_m)
+    )
     return pl.DataFrame(
         {
             "start": bt[first],

@@ -60,8 +60,10 @@ def _overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.nda
 
 
 def _local_clock(day: date, hour: int, tz: str) -> float:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).timestamp() + 0.0 if hour == 0 else (
-        datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).timestamp()
+    return (
+        datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).timestamp() + 0.0
+        if hour == 0
+        else (datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).timestamp())
     )
 
 
@@ -77,7 +79,9 @@ def _day_features(
     f_in = _overlap(fs, fe, lo, hi)
     f_dur = fe - fs
     # a flight is counted in the day it overlaps; zero-length (instant) flights by their start
-    f_share = np.where(f_dur > 0, f_in / np.maximum(f_dur, 1e-9), ((fs >= lo) & (fs < hi)).astype(float))
+    f_share = np.where(
+        f_dur > 0, f_in / np.maximum(f_dur, 1e-9), ((fs >= lo) & (fs < hi)).astype(float)
+    )
     p_mask = p_in > 0
     f_mask = f_share > 0
     p_obs = p["observed"].to_numpy().astype(bool)
@@ -86,7 +90,10 @@ def _day_features(
     observed = float(p_in[p_obs].sum() + f_in[f_obs].sum())
     covered = float(p_in.sum() + f_in.sum())
     day_lo, day_hi = _local_clock(day, 8, tz), _local_clock(day, 20, tz)
-    obs_day = float(_overlap(ps[p_obs], pe[p_obs], day_lo, day_hi).sum() + _overlap(fs[f_obs], fe[f_obs], day_lo, day_hi).sum())
+    obs_day = float(
+        _overlap(ps[p_obs], pe[p_obs], day_lo, day_hi).sum()
+        + _overlap(fs[f_obs], fe[f_obs], day_lo, day_hi).sum()
+    )
     out: dict[str, float] = {
         "obs_duration": observed / _H,
         "obs_day": obs_day / _H,
@@ -101,7 +108,9 @@ def _day_features(
     w = p_in[p_mask]
     out.update(_spread(plat, plon, w, f, f_mask))
     out.update(_place_features(places, p_mask, w, plat, plon, f, f_mask, config))
-    out.update(_trips(ps, pe, p_in, fs, fe, f["length_m"].to_numpy() * f_share, f_mask, lo, hi, config))
+    out.update(
+        _trips(ps, pe, p_in, fs, fe, f["length_m"].to_numpy() * f_share, f_mask, lo, hi, config)
+    )
     return out
 
 
@@ -118,7 +127,11 @@ def _spread(
         gyration = float(np.sqrt((dist**2 * w).sum() / total))
     lat = np.concatenate([plat, f["lat0"].to_numpy()[f_mask], f["lat1"].to_numpy()[f_mask]])
     lon = np.concatenate([plon, f["lon0"].to_numpy()[f_mask], f["lon1"].to_numpy()[f_mask]])
-    return {"radius": radius / 1000.0, "radius_of_gyration": gyration / 1000.0, "diameter": _diameter(lat, lon) / 1000.0}
+    return {
+        "radius": radius / 1000.0,
+        "radius_of_gyration": gyration / 1000.0,
+        "diameter": _diameter(lat, lon) / 1000.0,
+    }
 
 
 def _diameter(lat: np.ndarray, lon: np.ndarray) -> float:
@@ -126,9 +139,20 @@ def _diameter(lat: np.ndarray, lon: np.ndarray) -> float:
     if lat.size < 2:
         return 0.0
     pts = np.unique(np.round(np.column_stack([lat, lon]), 4), axis=0)
-    if pts.shape[0] > 2000:  # keep it quadratic-in-a-small-n: the extreme points decide the diameter
-        pts = pts[np.unique(np.concatenate([np.argsort(pts[:, 0])[[0, -1]], np.argsort(pts[:, 1])[[0, -1]],
-                                             np.linspace(0, pts.shape[0] - 1, 2000).astype(int)]))]
+    if (
+        pts.shape[0] > 2000
+    ):  # keep it quadratic-in-a-small-n: the extreme points decide the diameter
+        pts = pts[
+            np.unique(
+                np.concatenate(
+                    [
+                        np.argsort(pts[:, 0])[[0, -1]],
+                        np.argsort(pts[:, 1])[[0, -1]],
+                        np.linspace(0, pts.shape[0] - 1, 2000).astype(int),
+                    ]
+                )
+            )
+        ]
     a, b = pts[:, None, :], pts[None, :, :]
     d = haversine_m(a[..., 0], a[..., 1], b[..., 0], b[..., 1])
     return float(d.max())
@@ -146,11 +170,28 @@ def _place_features(
 ) -> dict[str, float]:
     if places is None:
         nan = float("nan")
-        return dict.fromkeys(("home_time", "max_dist_home", "num_sig_places", "sig_place_time", "entropy", "norm_entropy"), nan)
-    home_d = haversine_m(plat, plon, np.full_like(plat, places.home_lat), np.full_like(plon, places.home_lon))
+        return dict.fromkeys(
+            (
+                "home_time",
+                "max_dist_home",
+                "num_sig_places",
+                "sig_place_time",
+                "entropy",
+                "norm_entropy",
+            ),
+            nan,
+        )
+    home_d = haversine_m(
+        plat, plon, np.full_like(plat, places.home_lat), np.full_like(plon, places.home_lon)
+    )
     ends_lat = np.concatenate([plat, f["lat0"].to_numpy()[f_mask], f["lat1"].to_numpy()[f_mask]])
     ends_lon = np.concatenate([plon, f["lon0"].to_numpy()[f_mask], f["lon1"].to_numpy()[f_mask]])
-    far = haversine_m(ends_lat, ends_lon, np.full_like(ends_lat, places.home_lat), np.full_like(ends_lon, places.home_lon))
+    far = haversine_m(
+        ends_lat,
+        ends_lon,
+        np.full_like(ends_lat, places.home_lat),
+        np.full_like(ends_lon, places.home_lon),
+    )
     cluster = places.cluster[p_mask]
     per_place = np.bincount(cluster, weights=w) if cluster.size else np.zeros(0)
     sig = per_place[per_place >= config.sig_place_min_s]
@@ -191,9 +232,16 @@ def _trips(
         return {"num_trips": 0.0, "av_trip_length": 0.0, "av_trip_duration": 0.0}
     group = np.searchsorted(breaks, fs[f_idx], side="right")
     frame = pl.DataFrame(
-        {"g": group, "s": np.clip(fs[f_idx], lo, hi), "e": np.clip(fe[f_idx], lo, hi), "len": f_len[f_idx]}
+        {
+            "g": group,
+            "s": np.clip(fs[f_idx], lo, hi),
+            "e": np.clip(fe[f_idx], lo, hi),
+            "len": f_len[f_idx],
+        }
     )
-    trips = frame.group_by("g").agg(pl.col("len").sum(), (pl.col("e").max() - pl.col("s").min()).alias("dur"))
+    trips = frame.group_by("g").agg(
+        pl.col("len").sum(), (pl.col("e").max() - pl.col("s").min()).alias("dur")
+    )
     trips = trips.filter(pl.col("len") >= config.trip_min_m)
     if trips.height == 0:
         return {"num_trips": 0.0, "av_trip_length": 0.0, "av_trip_duration": 0.0}

@@ -40,9 +40,15 @@ def find_places(pauses: pl.DataFrame, tz: str, config: MobilityConfig) -> Places
     lat0, lon0 = float(np.median(lat)), float(np.median(lon))
     x, y = to_plane(lat, lon, lat0, lon0)
     cells = pl.DataFrame(
-        {"cx": np.round(x / GRID_M).astype(np.int64), "cy": np.round(y / GRID_M).astype(np.int64), "w": weight}
+        {
+            "cx": np.round(x / GRID_M).astype(np.int64),
+            "cy": np.round(y / GRID_M).astype(np.int64),
+            "w": weight,
+        }
     )
-    cell_id = cells.select(pl.struct("cx", "cy").rank("dense") - 1)["cx"].to_numpy().astype(np.int64)
+    cell_id = (
+        cells.select(pl.struct("cx", "cy").rank("dense") - 1)["cx"].to_numpy().astype(np.int64)
+    )
     n_cells = int(cell_id.max()) + 1
     cw = np.bincount(cell_id, weights=weight, minlength=n_cells)
     safe = np.maximum(cw, 1e-9)
@@ -55,13 +61,21 @@ def find_places(pauses: pl.DataFrame, tz: str, config: MobilityConfig) -> Places
     night = (start_hour >= config.night_start_h) | (start_hour < config.night_end_h)
     observed = pauses["observed"].to_numpy().astype(bool)
     n_clusters = int(label.max()) + 1
-    night_time = np.bincount(cluster[night & observed], weights=weight[night & observed], minlength=n_clusters)
-    scores = night_time if night_time.sum() > 0 else np.bincount(cluster, weights=weight, minlength=n_clusters)
+    night_time = np.bincount(
+        cluster[night & observed], weights=weight[night & observed], minlength=n_clusters
+    )
+    scores = (
+        night_time
+        if night_time.sum() > 0
+        else np.bincount(cluster, weights=weight, minlength=n_clusters)
+    )
     home = int(np.argmax(scores))
     members = cluster == home
     w = weight[members]
     total = max(float(w.sum()), 1e-9)
-    return Places(cluster, float((lat[members] * w).sum() / total), float((lon[members] * w).sum() / total))
+    return Places(
+        cluster, float((lat[members] * w).sum() / total), float((lon[members] * w).sum() / total)
+    )
 
 
 def _greedy_clusters(x: np.ndarray, y: np.ndarray, w: np.ndarray, radius: float) -> np.ndarray:

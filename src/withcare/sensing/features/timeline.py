@@ -56,7 +56,9 @@ def build_timeline(chunks: pl.DataFrame, config: MobilityConfig) -> Timeline:
     chunks = chunks.sort("start")
     c = {name: chunks[name].to_numpy() for name in chunks.columns}
     mv = c["moving"].astype(bool)
-    pauses = [_frame(PAUSE_SCHEMA, c["start"][~mv], c["end"][~mv], c["lat"][~mv], c["lon"][~mv], True)]
+    pauses = [
+        _frame(PAUSE_SCHEMA, c["start"][~mv], c["end"][~mv], c["lat"][~mv], c["lon"][~mv], True)
+    ]
     flights = [
         _frame(
             FLIGHT_SCHEMA,
@@ -103,8 +105,13 @@ def _fill_gaps(
     speed = np.where(mv, c["path_m"] / duration, np.nan)
     pair = np.vstack([speed[:-1], speed[1:]])
     known = np.isfinite(pair)
-    mean_speed = np.where(known.any(axis=0), np.nansum(pair, axis=0) / np.maximum(known.sum(axis=0), 1), np.nan)
-    v = np.maximum(np.where(np.isfinite(mean_speed), mean_speed, config.default_speed_mps), config.min_speed_mps)
+    mean_speed = np.where(
+        known.any(axis=0), np.nansum(pair, axis=0) / np.maximum(known.sum(axis=0), 1), np.nan
+    )
+    v = np.maximum(
+        np.where(np.isfinite(mean_speed), mean_speed, config.default_speed_mps),
+        config.min_speed_mps,
+    )
     tau = np.minimum(gap, d / v)
     rest = gap - tau
     before = np.where(mv0 & ~mv1, 0.0, np.where(~mv0 & mv1, rest, rest / 2.0))
@@ -114,7 +121,9 @@ def _fill_gaps(
     pauses.append(_frame(PAUSE_SCHEMA, e0[m], f_start[m], a_lat[m], a_lon[m], False))
     pauses.append(_frame(PAUSE_SCHEMA, f_end[m], s1[m], b_lat[m], b_lon[m], False))
     flights.append(
-        _frame(FLIGHT_SCHEMA, f_start[m], f_end[m], d[m], a_lat[m], a_lon[m], b_lat[m], b_lon[m], False)
+        _frame(
+            FLIGHT_SCHEMA, f_start[m], f_end[m], d[m], a_lat[m], a_lon[m], b_lat[m], b_lon[m], False
+        )
     )
 
 

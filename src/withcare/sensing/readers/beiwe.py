@@ -12,7 +12,12 @@ from typing import Final
 
 import polars as pl
 
-from withcare.sensing.readers.base import RawFile, cast_columns, read_csv_text
+from withcare.sensing.readers.base import (
+    RawFile,
+    read_canonical,
+    read_csv_text,
+    read_many_canonical,
+)
 from withcare.sensing.rejects import FileReport
 from withcare.sensing.streams import SCHEMAS, STREAMS, Platform, Stream, empty_frame
 
@@ -102,18 +107,32 @@ class BeiweParticipant:
         )
 
     def parse(self, raw: RawFile, report: FileReport) -> pl.DataFrame:
-        text = read_csv_text(raw.path, report)
-        if text is None:
-            return empty_frame(raw.stream)
         mapping, required = _COLUMNS[raw.stream]
-        frame = cast_columns(text, mapping, report, required)
-        if frame.width == 0:
+        frame = read_canonical(raw.path, mapping, required, report)
+        if frame is None or frame.width == 0:
             return empty_frame(raw.stream)
         if raw.stream == "calls":
             frame = _normalise_calls(frame, report)
         elif raw.stream == "texts":
             frame = _normalise_texts(frame, report)
         return frame.select([pl.col(c).cast(t) for c, t in SCHEMAS[raw.stream].items()])
+
+    def parse_many(self, raws: list[RawFile], reports: list[FileReport]) -> pl.DataFrame:
+        """Canonical rows of several files of one stream, with ``_file`` (position in ``raws``)."""
+        stream = raws[0].stream
+        mapping, required = _COLUMNS[stream]
+        frame = read_many_canonical([r.path for r in raws], mapping, required, reports)
+        if stream in ("calls", "texts"):
+            # per-file rejection counts for unknown types
+            normalise = _normalise_calls if stream == "calls" else _normalise_texts
+            parts = []
+            for (i,), part in frame.partition_by("_file", as_dict=True).items():
+                assert isinstance(i, int)
+                parts.append(normalise(part, reports[i]))
+            frame = pl.concat(parts) if parts else frame.with_columns(pl.lit("sms").alias("kind"))
+        return frame.select(
+            [pl.col(c).cast(t) for c, t in SCHEMAS[stream].items()] + [pl.col("_file")]
+        )
 
     def platform(self) -> Platform:
         folder = self._dir / "identifiers"

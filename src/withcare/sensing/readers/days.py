@@ -15,7 +15,9 @@ from datetime import date
 
 import polars as pl
 
-from withcare.sensing.localtime import local_dates
+import numpy as np
+
+from withcare.sensing.localtime import day_bounds_ms, local_dates
 from withcare.sensing.readers.base import PLAUSIBLE_MS, ParticipantSource, RawFile
 from withcare.sensing.rejects import FileReport
 from withcare.sensing.streams import SCHEMAS, Stream
@@ -61,25 +63,24 @@ def iter_stream_days(
     buffers: dict[date, list[pl.DataFrame]] = defaultdict(list)
     file_reports: list[FileReport] = []
     last_flushed: date | None = None
-    for index, raw in enumerate(files):
-        report = FileReport(raw.key(source.root), stream)
-        reports.append(report)
-        file_reports.append(report)
-        frame = _screen(source.parse(raw, report), raw, report)
+    for batch in _batches(files):
+        batch_reports = [FileReport(raw.key(source.root), stream) for raw in batch]
+        offset = len(file_reports)
+        reports.extend(batch_reports)
+        file_reports.extend(batch_reports)
+        frame = _screen(_parse_batch(source, batch, batch_reports), batch, batch_reports)
         if frame.height:
-            frame = frame.with_columns(
-                pl.lit(index, dtype=pl.Int32).alias("_file"),
-                local_dates(frame["t"], tz).alias("_day"),
-            )
-            for (day,), part in frame.partition_by(
-                "_day", as_dict=True, maintain_order=True
-            ).items():
-                assert isinstance(day, date)
+            frame = frame.with_columns(pl.col("_file") + offset)
+            for day, part in split_by_local_day(frame, tz):
                 if last_flushed is not None and day <= last_flushed:
-                    report.reject("row for a day already finished (file out of place)", part.height)
+                    for (i,), late in part.partition_by("_file", as_dict=True).items():
+                        assert isinstance(i, int)
+                        file_reports[i].reject(
+                            "row for a day already finished (file out of place)", late.height
+                        )
                 elif only_days is None or day in only_days:
                     buffers[day].append(part)
-        horizon = _horizon(files, index)
+        horizon = _horizon(files, offset + len(batch) - 1)
         if horizon is None:
             continue
         for day in sorted(d for d in buffers if _day_end(d, tz) <= horizon):
@@ -90,9 +91,27 @@ def iter_stream_days(
 
 
 def _day_end(day: date, tz: str) -> int:
-    from withcare.sensing.localtime import day_bounds_ms
-
     return day_bounds_ms(day, tz)[1]
+
+
+def split_by_local_day(frame: pl.DataFrame, tz: str) -> list[tuple[date, pl.DataFrame]]:
+    """Split rows by local day using day boundaries (only the extremes are converted to local time,
+    which is far cheaper than converting every row)."""
+    t = frame["t"].to_numpy()
+    lo, hi = int(t.min()), int(t.max())
+    first, last = local_dates(pl.Series([lo, hi], dtype=pl.Int64), tz).to_list()
+    if first == last:
+        return [(first, frame)]
+    days = _date_range(first, last)
+    edges = np.array([day_bounds_ms(d, tz)[1] for d in days[:-1]], dtype=np.int64)
+    which = np.searchsorted(edges, t, side="right")
+    order = np.argsort(which, kind="stable")
+    cuts = np.searchsorted(which[order], np.arange(len(days) + 1))
+    out = []
+    for i, day in enumerate(days):
+        if cuts[i + 1] > cuts[i]:
+            out.append((day, frame[order[cuts[i] : cuts[i + 1]]]))
+    return out
 
 
 def _horizon(files: list[RawFile], index: int) -> int | None:
@@ -103,21 +122,55 @@ def _horizon(files: list[RawFile], index: int) -> int | None:
     return None if nxt is None else nxt - BEFORE_HOUR_MS
 
 
-def _screen(frame: pl.DataFrame, raw: RawFile, report: FileReport) -> pl.DataFrame:
+def _batches(files: list[RawFile]) -> Iterator[list[RawFile]]:
+    """Files of the same UTC day go together (one multi-threaded read); unnamed files alone."""
+    batch: list[RawFile] = []
+    for raw in files:
+        key = None if raw.hour_ms is None else raw.hour_ms // 86_400_000
+        if batch and (
+            key is None or batch[-1].hour_ms is None or batch[-1].hour_ms // 86_400_000 != key
+        ):
+            yield batch
+            batch = []
+        batch.append(raw)
+    if batch:
+        yield batch
+
+
+def _parse_batch(
+    source: ParticipantSource, batch: list[RawFile], reports: list[FileReport]
+) -> pl.DataFrame:
+    parse_many = getattr(source, "parse_many", None)
+    if parse_many is not None and len(batch) > 1:
+        frame: pl.DataFrame = parse_many(batch, reports)
+        return frame
+    frames = [
+        source.parse(raw, report).with_columns(pl.lit(i, dtype=pl.Int32).alias("_file"))
+        for i, (raw, report) in enumerate(zip(batch, reports, strict=True))
+    ]
+    return pl.concat(frames)
+
+
+def _screen(frame: pl.DataFrame, batch: list[RawFile], reports: list[FileReport]) -> pl.DataFrame:
     """Reject rows whose time cannot be right; count (not reject) rows that are merely out of order."""
     if frame.height == 0:
         return frame
-    if raw.hour_ms is not None:
-        lo, hi = raw.hour_ms - BEFORE_HOUR_MS, raw.hour_ms + AFTER_HOUR_MS
-        reason = "timestamp outside the file's hour"
-    else:
-        lo, hi = PLAUSIBLE_MS
-        reason = "implausible timestamp"
-    inside = frame["t"].is_between(lo, hi, closed="left")
-    report.reject(reason, int((~inside).sum()))
-    frame = frame.filter(inside)
-    if frame.height > 1:
-        report.out_of_order += int((frame["t"].diff() < 0).sum())
+    hours = np.array([-1 if r.hour_ms is None else r.hour_ms for r in batch], dtype=np.int64)
+    named = hours >= 0
+    lo_f = np.where(named, hours - BEFORE_HOUR_MS, PLAUSIBLE_MS[0])
+    hi_f = np.where(named, hours + AFTER_HOUR_MS, PLAUSIBLE_MS[1])
+    fi = frame["_file"].to_numpy()
+    t = frame["t"].to_numpy()
+    inside = (t >= lo_f[fi]) & (t < hi_f[fi])
+    if not inside.all():
+        for i in np.unique(fi[~inside]):
+            reason = "timestamp outside the file's hour" if named[i] else "implausible timestamp"
+            reports[int(i)].reject(reason, int(((fi == i) & ~inside).sum()))
+        frame = frame.filter(pl.Series(inside))
+        fi, t = fi[inside], t[inside]
+    back = np.flatnonzero((np.diff(t) < 0) & (fi[1:] == fi[:-1]))
+    for i, count in zip(*np.unique(fi[back + 1], return_counts=True), strict=True):
+        reports[int(i)].out_of_order += int(count)
     return frame
 
 
@@ -125,11 +178,18 @@ def _finish_day(
     parts: list[pl.DataFrame], stream: Stream, reports: list[FileReport]
 ) -> pl.DataFrame:
     """Sort the day's rows, drop duplicates (charged to the later file), and record rows used."""
-    frame = pl.concat(parts).sort(["t", "_file"], maintain_order=True)
+    frame = pl.concat(parts)
+    if not bool((frame["t"].diff() < 0).any()) and frame["_file"].is_sorted():
+        pass  # already in order (the common case): skip the sort
+    else:
+        frame = frame.sort(["t", "_file"], maintain_order=True)
     columns = list(SCHEMAS[stream])
-    duplicate = ~pl.struct(columns).is_first_distinct()
-    conflict = ~pl.col("t").is_first_distinct() if stream in _SAMPLED else pl.lit(False)
-    frame = frame.with_columns(duplicate.alias("_dup"), (conflict & ~duplicate).alias("_conflict"))
+    if stream in _SAMPLED:
+        duplicate, conflict = _sampled_duplicates(frame, columns)
+    else:
+        duplicate = (~frame.select(pl.struct(columns).is_first_distinct())[columns[0]]).to_numpy()
+        conflict = np.zeros(frame.height, dtype=bool)
+    frame = frame.with_columns(pl.Series("_dup", duplicate), pl.Series("_conflict", conflict))
     counts = frame.group_by("_file").agg(
         pl.col("_dup").sum().alias("dup"),
         pl.col("_conflict").sum().alias("conflict"),
@@ -141,3 +201,19 @@ def _finish_day(
         report.reject("conflicting duplicate timestamp", int(conflict_n))
         report.rows_used += int(used)
     return frame.filter(~pl.col("_dup") & ~pl.col("_conflict")).select(columns)
+
+
+def _sampled_duplicates(frame: pl.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows repeating the previous row's timestamp: exact copies are duplicates, others conflicts."""
+    t = frame["t"].to_numpy()
+    repeat = np.zeros(t.size, dtype=bool)
+    repeat[1:] = t[1:] == t[:-1]
+    if not repeat.any():
+        return repeat, repeat
+    same = repeat.copy()
+    for name in columns[1:]:
+        v = frame[name].to_numpy()
+        equal = np.zeros(t.size, dtype=bool)
+        equal[1:] = (v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))
+        same &= equal
+    return same, repeat & ~same

@@ -15,7 +15,16 @@ def position(life: Life, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.interp(t, kt, life.knots_lat), np.interp(t, kt, life.knots_lon)
 
 
-def cycle_times(start: float, end: float, on_s: float, off_s: float, hz: float, phase: float, rng: np.random.Generator, jitter: bool) -> np.ndarray:
+def cycle_times(
+    start: float,
+    end: float,
+    on_s: float,
+    off_s: float,
+    hz: float,
+    phase: float,
+    rng: np.random.Generator,
+    jitter: bool,
+) -> np.ndarray:
     """Sample times of an on/off duty cycle; iOS timing (``jitter``) is irregular around the rate."""
     period = on_s + off_s
     first = start + phase
@@ -27,7 +36,9 @@ def cycle_times(start: float, end: float, on_s: float, off_s: float, hz: float, 
     return np.sort(t[(t >= start) & (t < end)])
 
 
-def gps_fixes(life: Life, t: np.ndarray, rng: np.random.Generator, bad_fix_rate: float) -> dict[str, np.ndarray]:
+def gps_fixes(
+    life: Life, t: np.ndarray, rng: np.random.Generator, bad_fix_rate: float
+) -> dict[str, np.ndarray]:
     """Fixes with realistic error: a per-burst offset, per-fix noise, some inaccurate and some wild fixes."""
     lat, lon = position(life, t)
     burst = np.cumsum(np.diff(t, prepend=t[0] - 1e9) > 30)
@@ -38,7 +49,9 @@ def gps_fixes(life: Life, t: np.ndarray, rng: np.random.Generator, bad_fix_rate:
     accuracy[poor] = rng.uniform(60, 200, int(poor.sum()))
     noise_m[poor] *= 8
     wild = rng.random(t.size) < bad_fix_rate
-    noise_m[wild] += rng.choice([-1, 1], (int(wild.sum()), 2)) * rng.uniform(500, 3000, (int(wild.sum()), 2))
+    noise_m[wild] += rng.choice([-1, 1], (int(wild.sum()), 2)) * rng.uniform(
+        500, 3000, (int(wild.sum()), 2)
+    )
     lat = lat + np.degrees(noise_m[:, 0] / EARTH_RADIUS_M)
     lon = lon + np.degrees(noise_m[:, 1] / (EARTH_RADIUS_M * np.cos(np.radians(lat))))
     altitude = 30 + rng.normal(0, 3, t.size)
@@ -54,7 +67,9 @@ def walking_cadence(life: Life, t: np.ndarray) -> np.ndarray:
     return cadence
 
 
-def accelerometer(t: np.ndarray, cadence: np.ndarray, rng: np.random.Generator, android: bool) -> dict[str, np.ndarray]:
+def accelerometer(
+    t: np.ndarray, cadence: np.ndarray, rng: np.random.Generator, android: bool
+) -> dict[str, np.ndarray]:
     """Gravity in a per-window phone orientation, plus a gait signal while walking, plus noise (in g;
     Android records m/s^2, so it is scaled there)."""
     window = np.cumsum(np.diff(t, prepend=t[0] - 1e9) > 5)
@@ -63,7 +78,9 @@ def accelerometer(t: np.ndarray, cadence: np.ndarray, rng: np.random.Generator, 
     tilt /= np.linalg.norm(tilt, axis=1, keepdims=True)
     up = tilt[window]
     phase = rng.uniform(0, 2 * np.pi, n_windows)[window]
-    gait = 0.45 * np.sin(2 * np.pi * cadence * t + phase) + 0.15 * np.sin(4 * np.pi * cadence * t + phase)
+    gait = 0.45 * np.sin(2 * np.pi * cadence * t + phase) + 0.15 * np.sin(
+        4 * np.pi * cadence * t + phase
+    )
     gait = np.where(cadence > 0, gait, 0.0)
     xyz = up * (1.0 + gait)[:, None] + rng.normal(0, 0.015, (t.size, 3))
     if android:

@@ -21,7 +21,12 @@ import polars as pl
 
 from withcare.sensing.geo import haversine_m
 from withcare.sensing.localtime import day_bounds_ms
-from withcare.sensing.synthetic.sampling import accelerometer, cycle_times, gps_fixes, walking_cadence
+from withcare.sensing.synthetic.sampling import (
+    accelerometer,
+    cycle_times,
+    gps_fixes,
+    walking_cadence,
+)
 from withcare.sensing.synthetic.world import Life, make_life, plan_day
 
 
@@ -71,7 +76,9 @@ def generate_study(raw_dir: Path, plan: StudyPlan, truth_path: Path | None = Non
         truths.append(_truth(person, plan, gps, acc, social))
     truth = pl.concat(truths, how="diagonal")
     if plan.mess:
-        (raw_dir.parent / f"{raw_dir.name}.mess.json").write_text(json.dumps(mess, indent=1, sort_keys=True))
+        (raw_dir.parent / f"{raw_dir.name}.mess.json").write_text(
+            json.dumps(mess, indent=1, sort_keys=True)
+        )
     if truth_path is not None:
         truth_path.parent.mkdir(parents=True, exist_ok=True)
         truth.write_csv(truth_path)
@@ -95,7 +102,13 @@ def _simulate(index: int, plan: StudyPlan, rng: np.random.Generator) -> _Partici
             lo, _ = day_bounds_ms(day, plan.tz)
             start = lo / 1000 + rng.uniform(0, 18 * 3600)
             gaps.append((start, start + rng.uniform(2, 6) * 3600))
-    return _Participant(f"p{index:03d}{'abcdefgh'[index % 8]}", "ios" if index % 2 else "android", life, missing, gaps)
+    return _Participant(
+        f"p{index:03d}{'abcdefgh'[index % 8]}",
+        "ios" if index % 2 else "android",
+        life,
+        missing,
+        gaps,
+    )
 
 
 def _recorded(person: _Participant, t: np.ndarray, plan: StudyPlan) -> np.ndarray:
@@ -114,36 +127,64 @@ def _span(plan: StudyPlan) -> tuple[float, float]:
     return lo / 1000, hi / 1000
 
 
-def _record_gps(person: _Participant, plan: StudyPlan, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _record_gps(
+    person: _Participant, plan: StudyPlan, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     lo, hi = _span(plan)
     period = plan.gps_on_s + plan.gps_off_s
-    t = cycle_times(lo, hi, plan.gps_on_s, plan.gps_off_s, 1.0, rng.uniform(0, period), rng, person.platform == "ios")
+    t = cycle_times(
+        lo,
+        hi,
+        plan.gps_on_s,
+        plan.gps_off_s,
+        1.0,
+        rng.uniform(0, period),
+        rng,
+        person.platform == "ios",
+    )
     return gps_fixes(person.life, _recorded(person, t, plan), rng, plan.bad_fix_rate)
 
 
-def _record_accelerometer(person: _Participant, plan: StudyPlan, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _record_accelerometer(
+    person: _Participant, plan: StudyPlan, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     lo, hi = _span(plan)
     period = plan.accel_on_s + plan.accel_off_s
-    t = cycle_times(lo, hi, plan.accel_on_s, plan.accel_off_s, plan.accel_hz, rng.uniform(0, period), rng, person.platform == "ios")
+    t = cycle_times(
+        lo,
+        hi,
+        plan.accel_on_s,
+        plan.accel_off_s,
+        plan.accel_hz,
+        rng.uniform(0, period),
+        rng,
+        person.platform == "ios",
+    )
     t = _recorded(person, t, plan)
     data = accelerometer(t, walking_cadence(person.life, t), rng, person.platform == "android")
     data["cadence"] = walking_cadence(person.life, t)
     return data
 
 
-def _record_social(person: _Participant, plan: StudyPlan, rng: np.random.Generator) -> dict[str, pl.DataFrame]:
+def _record_social(
+    person: _Participant, plan: StudyPlan, rng: np.random.Generator
+) -> dict[str, pl.DataFrame]:
     lo, hi = _span(plan)
     contacts = [f"{h:040x}" for h in rng.integers(0, 2**62, 8)]
     n_calls, n_texts = int(rng.poisson(3 * plan.days)), int(rng.poisson(8 * plan.days))
     call_t = np.sort(rng.uniform(lo, hi, n_calls))
     call_t = _recorded(person, call_t, plan)
-    kinds = rng.choice(["Incoming Call", "Outgoing Call", "Missed Call"], call_t.size, p=[0.4, 0.4, 0.2])
+    kinds = rng.choice(
+        ["Incoming Call", "Outgoing Call", "Missed Call"], call_t.size, p=[0.4, 0.4, 0.2]
+    )
     calls = pl.DataFrame(
         {
             "t": call_t,
             "hashed phone number": rng.choice(contacts, call_t.size),
             "call type": kinds,
-            "duration in seconds": np.where(kinds == "Missed Call", 0, rng.exponential(150, call_t.size).round()),
+            "duration in seconds": np.where(
+                kinds == "Missed Call", 0, rng.exponential(150, call_t.size).round()
+            ),
         }
     )
     text_t = _recorded(person, np.sort(rng.uniform(lo, hi, n_texts)), plan)
@@ -162,7 +203,11 @@ def _record_social(person: _Participant, plan: StudyPlan, rng: np.random.Generat
 def _with_time_columns(frame: pl.DataFrame) -> pl.DataFrame:
     ms = pl.Series(np.round(frame["t"].to_numpy() * 1000).astype(np.int64))
     stamp = pl.from_epoch(ms, time_unit="ms").dt.strftime("%Y-%m-%dT%H:%M:%S%.3f")
-    return frame.drop("t").insert_column(0, stamp.alias("UTC time")).insert_column(0, ms.alias("timestamp"))
+    return (
+        frame.drop("t")
+        .insert_column(0, stamp.alias("UTC time"))
+        .insert_column(0, ms.alias("timestamp"))
+    )
 
 
 def _write_hourly(folder: Path, frame: pl.DataFrame) -> None:
@@ -172,7 +217,9 @@ def _write_hourly(folder: Path, frame: pl.DataFrame) -> None:
     hours = (frame["timestamp"] // 3_600_000).to_numpy()
     cuts = np.flatnonzero(np.diff(hours)) + 1
     for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, hours.size], strict=True):
-        stamp = pl.from_epoch(pl.Series([int(hours[lo]) * 3600]), time_unit="s").dt.strftime("%Y-%m-%d %H_%M_%S")[0]
+        stamp = pl.from_epoch(pl.Series([int(hours[lo]) * 3600]), time_unit="s").dt.strftime(
+            "%Y-%m-%d %H_%M_%S"
+        )[0]
         frame.slice(int(lo), int(hi - lo)).write_csv(folder / f"{stamp}.csv", float_precision=None)
 
 
@@ -188,22 +235,40 @@ def _write_streams(
     g = pl.DataFrame({k: gps[k] for k in ("t", "lat", "lon", "altitude", "accuracy")}).rename(
         {"lat": "latitude", "lon": "longitude"}
     )
-    _write_hourly(folder / "gps", _with_time_columns(g).with_columns(pl.col("latitude", "longitude").round(7), pl.col("altitude", "accuracy").round(1)))
+    _write_hourly(
+        folder / "gps",
+        _with_time_columns(g).with_columns(
+            pl.col("latitude", "longitude").round(7), pl.col("altitude", "accuracy").round(1)
+        ),
+    )
     if acc is not None:
-        a = pl.DataFrame({"t": acc["t"], "accuracy": "unknown", "x": acc["x"], "y": acc["y"], "z": acc["z"]})
-        _write_hourly(folder / "accelerometer", _with_time_columns(a).with_columns(pl.col("x", "y", "z").round(5)))
+        a = pl.DataFrame(
+            {"t": acc["t"], "accuracy": "unknown", "x": acc["x"], "y": acc["y"], "z": acc["z"]}
+        )
+        _write_hourly(
+            folder / "accelerometer",
+            _with_time_columns(a).with_columns(pl.col("x", "y", "z").round(5)),
+        )
     if social is not None:
         for stream, frame in social.items():
             _write_hourly(folder / stream, _with_time_columns(frame))
     lo, hi = _span(plan)
     on = np.sort(rng.uniform(lo, hi, 20 * plan.days))
-    events = ("Unlocked", "Locked") if person.platform == "ios" else ("Screen turned on", "Screen turned off")
+    events = (
+        ("Unlocked", "Locked")
+        if person.platform == "ios"
+        else ("Screen turned on", "Screen turned off")
+    )
     power = pl.DataFrame({"t": _recorded(person, on, plan)}).with_columns(
         pl.Series("event", [events[i % 2] for i in range(len(_recorded(person, on, plan)))])
     )
     _write_hourly(folder / "power_state", _with_time_columns(power))
     ident = pl.DataFrame(
-        {"t": [lo], "patient_id": [person.pid], "device_os": ["iOS" if person.platform == "ios" else "Android"]}
+        {
+            "t": [lo],
+            "patient_id": [person.pid],
+            "device_os": ["iOS" if person.platform == "ios" else "Android"],
+        }
     )
     _write_hourly(folder / "identifiers", _with_time_columns(ident))
 
@@ -217,7 +282,9 @@ def _make_mess(gps_dir: Path, rng: np.random.Generator) -> dict[str, int]:
     lines = dup.read_text().splitlines()
     dup.write_text("\n".join([*lines, *lines[1:4]]) + "\n")
     lines = bad.read_text().splitlines()
-    bad.write_text("\n".join([*lines, "1711540000000,garbage", lines[1].replace(",", ",abc", 1)]) + "\n")
+    fields = lines[1].split(",")
+    fields[2] = "abc"
+    bad.write_text("\n".join([*lines, "1711540000000,garbage", ",".join(fields)]) + "\n")
     lines = shuffled.read_text().splitlines()
     body = lines[1:]
     rng.shuffle(body)
@@ -235,9 +302,15 @@ def _truth(
     social: dict[str, pl.DataFrame] | None,
 ) -> pl.DataFrame:
     life = person.life
-    kt, klat, klon = np.asarray(life.knots_t), np.asarray(life.knots_lat), np.asarray(life.knots_lon)
+    kt, klat, klon = (
+        np.asarray(life.knots_t),
+        np.asarray(life.knots_lat),
+        np.asarray(life.knots_lon),
+    )
     seg = haversine_m(klat[:-1], klon[:-1], klat[1:], klon[1:])
-    home_d = haversine_m(klat, klon, np.full_like(klat, life.home.lat), np.full_like(klon, life.home.lon))
+    home_d = haversine_m(
+        klat, klon, np.full_like(klat, life.home.lat), np.full_like(klon, life.home.lon)
+    )
     rows = []
     for day in study_days(plan):
         lo_ms, hi_ms = day_bounds_ms(day, plan.tz)

@@ -39,7 +39,9 @@ class Life:
     knots_lat: list[float] = field(default_factory=list)
     knots_lon: list[float] = field(default_factory=list)
     stays: list[tuple[float, float, str]] = field(default_factory=list)  # (start, end, place name)
-    walks: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, cadence Hz)
+    walks: list[tuple[float, float, float]] = field(
+        default_factory=list
+    )  # (start, end, cadence Hz)
 
 
 def offset(place: Place, rng: np.random.Generator, lo_m: float, hi_m: float, name: str) -> Place:
@@ -86,15 +88,28 @@ class DayBuilder:
         start = local_seconds_to_utc(self.day, self.clock, self.tz)
         self._knot(self.clock, self.at.lat, self.at.lon)
         self._knot(seconds, self.at.lat, self.at.lon)
-        self.life.stays.append((start, local_seconds_to_utc(self.day, seconds, self.tz), self.at.name))
+        self.life.stays.append(
+            (start, local_seconds_to_utc(self.day, seconds, self.tz), self.at.name)
+        )
         self.clock = seconds
 
     def go(self, dest: Place) -> None:
-        direct = float(haversine_m(np.array([self.at.lat]), np.array([self.at.lon]), np.array([dest.lat]), np.array([dest.lon]))[0])
+        direct = float(
+            haversine_m(
+                np.array([self.at.lat]),
+                np.array([self.at.lon]),
+                np.array([dest.lat]),
+                np.array([dest.lon]),
+            )[0]
+        )
         walking = direct < 1500
         speed = WALK_SPEED if walking else DRIVE_SPEED
-        mid_lat = (self.at.lat + dest.lat) / 2 + (dest.lon - self.at.lon) * 0.2 * self.rng.choice([-1, 1])
-        mid_lon = (self.at.lon + dest.lon) / 2 - (dest.lat - self.at.lat) * 0.2 * self.rng.choice([-1, 1])
+        mid_lat = (self.at.lat + dest.lat) / 2 + (dest.lon - self.at.lon) * 0.2 * self.rng.choice(
+            [-1, 1]
+        )
+        mid_lon = (self.at.lon + dest.lon) / 2 - (dest.lat - self.at.lat) * 0.2 * self.rng.choice(
+            [-1, 1]
+        )
         lats = np.array([self.at.lat, mid_lat, dest.lat])
         lons = np.array([self.at.lon, mid_lon, dest.lon])
         legs = haversine_m(lats[:-1], lons[:-1], lats[1:], lons[1:])
@@ -106,7 +121,11 @@ class DayBuilder:
         if walking:
             cadence = float(self.rng.uniform(1.6, 2.0))
             self.life.walks.append(
-                (local_seconds_to_utc(self.day, start, self.tz), local_seconds_to_utc(self.day, self.clock, self.tz), cadence)
+                (
+                    local_seconds_to_utc(self.day, start, self.tz),
+                    local_seconds_to_utc(self.day, self.clock, self.tz),
+                    cadence,
+                )
             )
         self.at = dest
 
