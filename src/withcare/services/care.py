@@ -145,8 +145,8 @@ class CareService:
             uow.authorise_person(Permission.PERSON_READ, person_id)
             person = uow.session.get(Person, person_id)
             assert person is not None
-            names = dict(uow.session.execute(select(User.id, User.display_name)).tuples().all())
-            teams = dict(uow.session.execute(select(CareTeam.id, CareTeam.name)).tuples().all())
+            names = dict(uow.session.execute(select(User.id, User.display_name)).all())
+            teams = dict(uow.session.execute(select(CareTeam.id, CareTeam.name)).all())
             episodes = [
                 EpisodeView(
                     id=e.id,
@@ -275,7 +275,7 @@ class CareService:
             total = uow.session.execute(
                 select(func.count()).select_from(about.subquery())
             ).scalar_one()
-            names = dict(uow.session.execute(select(User.id, User.display_name)).tuples().all())
+            names = dict(uow.session.execute(select(User.id, User.display_name)).all())
             rows = uow.session.execute(
                 about.order_by(AuditEvent.seq.desc()).offset(request.offset).limit(request.per_page)
             ).scalars()

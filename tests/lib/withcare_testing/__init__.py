@@ -1,0 +1,1 @@
+"""Test support: throwaway PostgreSQL, the named test world, and log-in helpers."""
