@@ -69,18 +69,23 @@ def _finish(
     known_ids: Mapping[str, Iterable[str]] | None,
     where: Mapping[tuple[str, int], str],
 ) -> ImportResult:
-    if problems:
-        return Rejected(tuple(problems))
+    # Reference checks run over the records that did validate, so one pass reports both kinds
+    # of problem; ``where`` maps (kind, position among valid records) to the original location.
     bundle = RegistryBundle.model_validate({kind: tuple(items) for kind, items in records.items()})
-    integrity = integrity_problems(bundle, known_ids)
-    if integrity:
-        return Rejected(
-            tuple(
-                ImportProblem(where.get((p.kind, p.index), f"{p.kind} #{p.index + 1}"), p.message)
-                for p in integrity
-            )
-        )
+    problems = problems + [
+        ImportProblem(where.get((p.kind, p.index), f"{p.kind} #{p.index + 1}"), p.message)
+        for p in integrity_problems(bundle, known_ids)
+    ]
+    if problems:
+        return Rejected(tuple(sorted(problems, key=_reading_order)))
     return Accepted(bundle)
+
+
+def _reading_order(problem: ImportProblem) -> tuple[int, str]:
+    """Line problems in line order, so a person can work down the file."""
+    head, _, rest = problem.location.partition(" ")
+    number = rest.split(" ")[0].lstrip("#")
+    return (int(number) if head in ("line",) and number.isdigit() else 0, problem.location)
 
 
 def import_json(text: str, known_ids: Mapping[str, Iterable[str]] | None = None) -> ImportResult:
@@ -107,9 +112,9 @@ def import_json(text: str, known_ids: Mapping[str, Iterable[str]] | None = None)
         for index, item in enumerate(items):
             record_id = item.get("id", "?") if isinstance(item, dict) else "?"
             location = f"{kind} #{index + 1} (id {record_id})"
-            where[(kind, index)] = location
             try:
                 records[kind].append(model.model_validate(item))
+                where[(kind, len(records[kind]) - 1)] = location
             except ValidationError as error:
                 problems.extend(ImportProblem(location, reason) for reason in _describe(error))
     return _finish(records, problems, known_ids, where)
@@ -175,9 +180,8 @@ def import_csv(
     problems: list[ImportProblem] = []
     records: dict[str, list[BaseModel]] = {name: [] for name in RECORD_KINDS}
     where: dict[tuple[str, int], str] = {}
-    for index, row in enumerate(reader):
+    for row in reader:
         location = f"line {reader.line_num}"
-        where[(kind, index)] = location
         if None in row:
             problems.append(ImportProblem(location, "more cells than columns"))
             continue
@@ -186,6 +190,7 @@ def import_csv(
             record["value"] = _fact_value(str(record.get("key", "")), record["value"])
         try:
             records[kind].append(model.model_validate(record))
+            where[(kind, len(records[kind]) - 1)] = location
         except ValidationError as error:
             problems.extend(ImportProblem(location, reason) for reason in _describe(error))
     return _finish(records, problems, known_ids, where)

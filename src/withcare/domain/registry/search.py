@@ -287,7 +287,7 @@ def plain_summary(profile: Profile) -> PlainSummary:
         ident = f" ({record.identifier})" if record.identifier else ""
         known.append(
             f"{record.regulator} decision{ident}{when}: {record.status.value}, "
-            f"by the {record.pathway.value.replace('_', ' ')} route."
+            f"by the {record.pathway.label} route."
         )
     if not profile.regulatory_records:
         not_known.append(

@@ -68,6 +68,24 @@ class RegulatoryPathway(StrEnum):
     DIGA = "diga"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """Plain words for pages and summaries."""
+        return _PATHWAY_LABELS[self]
+
+
+_PATHWAY_LABELS = {
+    RegulatoryPathway.FDA_DE_NOVO: "FDA De Novo (a new type of low-to-moderate risk device)",
+    RegulatoryPathway.FDA_510K: "FDA 510(k) (similar to a device already on the market)",
+    RegulatoryPathway.FDA_PMA: "FDA premarket approval",
+    RegulatoryPathway.UKCA_SELF_CERTIFIED: "UKCA mark, self-certified by the maker",
+    RegulatoryPathway.UKCA_APPROVED_BODY: "UKCA mark, checked by an approved body",
+    RegulatoryPathway.CE_SELF_CERTIFIED: "CE mark, self-certified by the maker",
+    RegulatoryPathway.CE_NOTIFIED_BODY: "CE mark, checked by a notified body",
+    RegulatoryPathway.DIGA: "German DiGA directory listing",
+    RegulatoryPathway.OTHER: "another route",
+}
+
 
 class RegulatoryStatus(StrEnum):
     AUTHORISED = "authorised"
