@@ -11,12 +11,14 @@ MHRA DMHT qualification (2025-02-03): https://www.gov.uk/government/publications
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from withcare.domain.registry.classification import (
     Scheme,
+    apply_override,
     classify_all,
     imdrf_samd_category,
     mdr_rule_11_class,
@@ -170,3 +172,25 @@ def test_override_needs_a_written_reason_and_keeps_the_computed_value() -> None:
     assert outcome.override is not None
     assert outcome.override.by == "eval-1"
     assert outcome.computed.scheme is Scheme.IMDRF_SAMD
+
+
+def test_an_override_goes_stale_when_facts_or_rules_change() -> None:
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    before = imdrf_samd_category(
+        {"intended_use.significance": "inform", "intended_use.seriousness": "serious"}
+    )
+    outcome = override_classification(
+        before, "II", reason="Drives care in practice.", by="ev", at=at
+    )
+    assert outcome.override is not None
+    after = imdrf_samd_category(
+        {"intended_use.significance": "treat", "intended_use.seriousness": "serious"}
+    )
+    moved = apply_override(after, outcome.override)
+    assert moved.stale
+    assert moved.effective == "III"
+    same = apply_override(before, outcome.override)
+    assert not same.stale
+    assert same.effective == "II"
+    new_rules = replace(before, rule_version="imdrf-n12-2014/2")
+    assert apply_override(new_rules, outcome.override).stale

@@ -73,10 +73,15 @@ class Classification:
 
 @dataclass(frozen=True)
 class Override:
+    """A person's decision over a computed class, pinned to what they disagreed with."""
+
     value: str
     reason: str
     by: str
     at: datetime
+    #: The rule version and computed value in front of the person when they overrode it.
+    against_rule_version: str
+    against_value: str | None
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,28 @@ class ClassificationOutcome:
     override: Override | None = None
 
     @property
+    def stale(self) -> bool:
+        """True when the rules or facts changed since the override: it must be looked at again.
+
+        A stale override is not applied: the person decided against a different computation.
+        """
+        return self.override is not None and (
+            self.override.against_rule_version != self.computed.rule_version
+            or self.override.against_value != self.computed.value
+        )
+
+    @property
     def effective(self) -> str | None:
-        return self.override.value if self.override else self.computed.value
+        if self.override is None or self.stale:
+            return self.computed.value
+        return self.override.value
+
+
+def apply_override(computed: Classification, override: Override | None) -> ClassificationOutcome:
+    """Pair a fresh computation with a stored override (which may since have gone stale)."""
+    if override is not None and override.value not in ALLOWED_VALUES[computed.scheme]:
+        raise ValueError(f"stored override {override.value!r} is not a {computed.scheme} class")
+    return ClassificationOutcome(computed, override)
 
 
 def override_classification(
@@ -110,7 +135,15 @@ def override_classification(
         raise ValueError("an override must say who made it")
     if at.tzinfo is None:
         raise ValueError("an override needs a timezone-aware time")
-    return ClassificationOutcome(computed, Override(value, reason.strip(), by.strip(), at))
+    override = Override(
+        value=value,
+        reason=reason.strip(),
+        by=by.strip(),
+        at=at,
+        against_rule_version=computed.rule_version,
+        against_value=computed.value,
+    )
+    return ClassificationOutcome(computed, override)
 
 
 _PHRASE = {
