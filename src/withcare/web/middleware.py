@@ -8,7 +8,6 @@ import time
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 
 from withcare.security.tokens import new_token
 from withcare.web import i18n
@@ -75,8 +74,5 @@ class HttpMiddleware(BaseHTTPMiddleware):
 
 
 def _route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "?"))
-    return "(unmatched)"
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "(unmatched)"))
