@@ -31,6 +31,7 @@ from withcare.domain.registry.interchange import (
     import_json,
     records_to_csv,
 )
+from withcare.domain.registry.report_pdf import assessment_to_pdf
 from withcare.domain.registry.search import Filters, build_profiles, plain_summary, search
 from withcare.domain.registry.seed import seed_bundle
 
@@ -219,6 +220,7 @@ def assess_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a printable PDF here.")] = None,
 ) -> None:
     """Self-assessment: every framework's result and gaps, from one file of answers."""
     assessment = self_assess(_facts_file(facts), technology=technology, at=datetime.now(UTC))
@@ -226,6 +228,8 @@ def assess_command(
         html.write_text(assessment_to_html(assessment), "utf-8")
     if json_out:
         json_out.write_text(assessment_to_json(assessment), "utf-8")
+    if pdf:
+        pdf.write_bytes(assessment_to_pdf(assessment))
     for result in assessment.results:
         typer.echo(f"{result.framework.title}: {result.overall}")
     typer.echo(

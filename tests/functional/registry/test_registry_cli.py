@@ -110,7 +110,7 @@ def test_assess_writes_html_and_json_reports(app: typer.Typer, tmp_path: Path) -
         json.dumps({"intended_use.significance": "treat", "intended_use.seriousness": "serious"}),
         "utf-8",
     )
-    html, report = tmp_path / "report.html", tmp_path / "report.json"
+    html, report, pdf = tmp_path / "report.html", tmp_path / "report.json", tmp_path / "r.pdf"
     result = runner.invoke(
         app,
         [
@@ -123,12 +123,15 @@ def test_assess_writes_html_and_json_reports(app: typer.Typer, tmp_path: Path) -
             str(html),
             "--json",
             str(report),
+            "--pdf",
+            str(pdf),
         ],
     )
     assert result.exit_code == 0, result.output
     assert "NHS Digital Technology Assessment Criteria" in result.output
     assert "<h1>Self-assessment: Demo</h1>" in html.read_text("utf-8")
     assert json.loads(report.read_text("utf-8"))["technology"] == "Demo"
+    assert pdf.read_bytes().startswith(b"%PDF-")
 
 
 def test_search_explains_what_is_known(app: typer.Typer) -> None:
