@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from withcare_testing.postgres import PostgresServer, PostgresUnavailable, start_server
+from withcare_testing.world import World, build_world
 
 from withcare.clock import ControllableClock
 from withcare.config import Settings
@@ -25,8 +27,6 @@ from withcare.db import migrate
 from withcare.db.engine import Database
 from withcare.services.platform import Platform
 from withcare.web.app import create_app
-from withcare_testing.postgres import PostgresServer, PostgresUnavailable, start_server
-from withcare_testing.world import World, build_world
 
 _counter = itertools.count()
 
@@ -129,7 +129,9 @@ def platform(database_url: str, tmp_path: Path, clock: ControllableClock) -> Ite
 
 
 @pytest.fixture
-def sqlite_platform(sqlite_url: str, tmp_path: Path, clock: ControllableClock) -> Iterator[Platform]:
+def sqlite_platform(
+    sqlite_url: str, tmp_path: Path, clock: ControllableClock
+) -> Iterator[Platform]:
     platform = Platform(make_settings(tmp_path, sqlite_url), clock)
     yield platform
     platform.close()
@@ -141,9 +143,7 @@ def world(platform: Platform, database: tuple[str, WorldTemplate]) -> World:
 
 
 @pytest.fixture
-def web_world(
-    sqlite_platform: Platform, sqlite_template: tuple[Path, WorldTemplate]
-) -> World:
+def web_world(sqlite_platform: Platform, sqlite_template: tuple[Path, WorldTemplate]) -> World:
     """The test world on SQLite, for web tests that exercise routes rather than the database."""
     return sqlite_template[1].bind(sqlite_platform)
 

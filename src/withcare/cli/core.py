@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from withcare.config import Settings, load_settings
 from withcare.domain.roles import Role
+from withcare.services.demo import DEMO_PASSWORD, DemoLogin, demo_present, load_demo
 from withcare.services.errors import InvalidInput, WithcareError
 from withcare.services.platform import Platform
 
@@ -50,7 +51,9 @@ def migrate_with_status(platform: Platform) -> None:
             platform.migrate()
         console.print("Database migrated to the latest schema.")
     except Exception as error:  # a broken URL or server must not print a traceback
-        raise fail(f"cannot reach or migrate the database: {type(error).__name__}: {error}") from None
+        raise fail(
+            f"cannot reach or migrate the database: {type(error).__name__}: {error}"
+        ) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -88,8 +91,6 @@ def register(app: typer.Typer) -> None:
         """Load synthetic demo data (once) into the embedded database and serve the web app."""
         platform = open_platform(data_dir, None)
         migrate_with_status(platform)
-        from withcare.services.demo import demo_present, load_demo
-
         with platform.unit_of_work(None) as uow:
             present = demo_present(uow)
         if present:
@@ -134,7 +135,9 @@ def register(app: typer.Typer) -> None:
         password: Annotated[
             str,
             typer.Option(
-                prompt=True, hide_input=True, confirmation_prompt=True,
+                prompt=True,
+                hide_input=True,
+                confirmation_prompt=True,
                 help="At least 12 characters (asked for if not given).",
             ),
         ],
@@ -201,24 +204,16 @@ def _logins_path(platform: Platform) -> Path:
     return platform.settings.data_dir / "demo-logins.txt"
 
 
-def _save_logins(platform: Platform, logins: list[object]) -> None:
-    from withcare.services.demo import DemoLogin
-
-    lines = [
-        "\t".join([x.role, x.email, x.password, x.totp_secret or "", x.note])
-        for x in logins
-        if isinstance(x, DemoLogin)
-    ]
+def _save_logins(platform: Platform, logins: list[DemoLogin]) -> None:
+    lines = ["\t".join([x.role, x.email, x.password, x.totp_secret or "", x.note]) for x in logins]
     _logins_path(platform).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _stored_logins(platform: Platform) -> list[object]:
-    from withcare.services.demo import DemoLogin
-
+def _stored_logins(platform: Platform) -> list[DemoLogin]:
     path = _logins_path(platform)
     if not path.exists():
         return []
-    out: list[object] = []
+    out: list[DemoLogin] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if len(parts) == 5:
@@ -226,16 +221,14 @@ def _stored_logins(platform: Platform) -> list[object]:
     return out
 
 
-def _print_logins(logins: list[object], host: str, port: int) -> None:
+def _print_logins(logins: list[DemoLogin], host: str, port: int) -> None:
     """Plain lines, not a table: e-mail addresses and keys must never be cut to fit a terminal."""
-    from withcare.services.demo import DEMO_PASSWORD, DemoLogin
 
     console.print(f"\nDemo log-ins (synthetic accounts; the password for all is {DEMO_PASSWORD}):")
     for login in logins:
-        if isinstance(login, DemoLogin):
-            key = f"  second-factor key {login.totp_secret}" if login.totp_secret else ""
-            note = f"  ({login.note})" if login.note else ""
-            console.print(f"  {login.role:<21} {login.email}{key}{note}", soft_wrap=True)
+        key = f"  second-factor key {login.totp_secret}" if login.totp_secret else ""
+        note = f"  ({login.note})" if login.note else ""
+        console.print(f"  {login.role:<21} {login.email}{key}{note}", soft_wrap=True)
     console.print(
         "\nStaff accounts also need a 6-digit code: add the key to an authenticator app, or run\n"
         "  .venv/bin/withcare demo-code EMAIL\n"

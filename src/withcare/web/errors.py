@@ -60,9 +60,13 @@ def install(app: FastAPI) -> None:
         if wants_json(request):
             return problem(403, exc.message)
         return page(
-            request, 403, _("You do not have access to this page"),
-            _("Your account cannot open this page. If you think it should, ask your service's "
-              "administrator. If you need help now, use the crisis contacts."),
+            request,
+            403,
+            _("You do not have access to this page"),
+            _(
+                "Your account cannot open this page. If you think it should, ask your service's "
+                "administrator. If you need help now, use the crisis contacts."
+            ),
         )
 
     @app.exception_handler(CsrfFailed)
@@ -70,9 +74,13 @@ def install(app: FastAPI) -> None:
         if wants_json(request):
             return problem(403, "Missing or wrong X-CSRF-Token header; GET /api/v1/me gives it.")
         return page(
-            request, 403, _("Please try again"),
-            _("This form was out of date or came from somewhere else, so nothing was saved. "
-              "Go back, reload the page and send it again."),
+            request,
+            403,
+            _("Please try again"),
+            _(
+                "This form was out of date or came from somewhere else, so nothing was saved. "
+                "Go back, reload the page and send it again."
+            ),
         )
 
     @app.exception_handler(InvalidInput)
@@ -105,10 +113,11 @@ def install(app: FastAPI) -> None:
         if wants_json(request):
             return problem(422, "Some of the input is not valid; see problems.", problems)
         return page(
-            request, 422, _("Please check what you entered"),
-            _("Some of what was sent is not valid: ") + "; ".join(
-                f"{k}: {v}" for k, v in problems.items()
-            ),
+            request,
+            422,
+            _("Please check what you entered"),
+            _("Some of what was sent is not valid: ")
+            + "; ".join(f"{k}: {v}" for k, v in problems.items()),
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -117,11 +126,15 @@ def install(app: FastAPI) -> None:
             return problem(exc.status_code, str(exc.detail))
         if exc.status_code == 404:
             return page(
-                request, 404, _("Page not found"),
+                request,
+                404,
+                _("Page not found"),
                 _("There is no page at this address. Check the address, or go to the home page."),
             )
         if exc.status_code == 405:
-            return page(request, 405, _("That did not work"), _("This page cannot be used that way."))
+            return page(
+                request, 405, _("That did not work"), _("This page cannot be used that way.")
+            )
         return page(request, exc.status_code, _("That did not work"), str(exc.detail))
 
     @app.exception_handler(Exception)
@@ -130,7 +143,11 @@ def install(app: FastAPI) -> None:
         if wants_json(request):
             return problem(500, "Something went wrong on our side. Nothing you sent was lost.")
         return page(
-            request, 500, _("Something went wrong"),
-            _("Something went wrong on our side and has been logged. Please try again. If you "
-              "need help now, use the crisis contacts below."),
+            request,
+            500,
+            _("Something went wrong"),
+            _(
+                "Something went wrong on our side and has been logged. Please try again. If you "
+                "need help now, use the crisis contacts below."
+            ),
         )

@@ -51,11 +51,13 @@ def platform_of(request: Request) -> Platform:
 def session_of(request: Request) -> SessionInfo | None:
     """The request's session (resolved once per request)."""
     if not hasattr(request.state, "session_info"):
-        info = platform_of(request).accounts.resolve_session(request.cookies.get(SESSION_COOKIE))
-        request.state.session_info = info
-        if info is not None and info.complete and "wc_lang" not in request.cookies:
-            if info.preferred_language in LANGUAGES:
-                set_language(info.preferred_language)
+        found = platform_of(request).accounts.resolve_session(request.cookies.get(SESSION_COOKIE))
+        request.state.session_info = found
+        chosen_here = "wc_lang" in request.cookies
+        if found is not None and found.complete and not chosen_here:
+            set_language(
+                found.preferred_language if found.preferred_language in LANGUAGES else "en"
+            )
     info: SessionInfo | None = request.state.session_info
     return info
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-
-from withcare.web.app import create_app
 from withcare_testing.web import api_headers, log_in
 from withcare_testing.world import World
+
+from withcare.web.app import create_app
 
 
 def test_contact_round_trip_and_validation_errors(
@@ -19,12 +19,18 @@ def test_contact_round_trip_and_validation_errors(
     client = log_in(client_factory(), web_world, web_world["clinician"])
     headers = api_headers(client)
     url = f"/api/v1/people/{web_world.person_id}/contacts"
-    bad = client.post(url, headers=headers, json={"occurred_at": "yesterday", "mode": "owl",
-                                                  "duration_minutes": -1, "extra": 1})
+    bad = client.post(
+        url,
+        headers=headers,
+        json={"occurred_at": "yesterday", "mode": "owl", "duration_minutes": -1, "extra": 1},
+    )
     assert bad.status_code == 422
     assert set(bad.json()["problems"]) >= {"occurred_at", "mode", "duration_minutes", "extra"}
-    made = client.post(url, headers=headers, json={"occurred_at": "2026-01-04T10:00:00+00:00",
-                                                   "mode": "video", "duration_minutes": 25})
+    made = client.post(
+        url,
+        headers=headers,
+        json={"occurred_at": "2026-01-04T10:00:00+00:00", "mode": "video", "duration_minutes": 25},
+    )
     assert made.status_code == 201, made.text
     listed = client.get(url).json()
     assert [c["id"] for c in listed] == [made.json()["id"]]
@@ -59,13 +65,16 @@ def test_schemathesis_finds_no_server_errors(
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case: schemathesis.Case) -> None:
-            if "person_id" in (case.path_parameters or {}) and case.path_parameters:
-                # half the time aim at a real person, so the handlers' deep paths are reached
-                if hash(str(case.path_parameters)) % 2:
-                    case.path_parameters["person_id"] = web_world.person_id
+            # half the time aim at a real person, so the handlers' deep paths are reached
+            if case.path_parameters and hash(str(case.path_parameters)) % 2:
+                case.path_parameters["person_id"] = web_world.person_id
             response = case.call(headers=headers, cookies=cookies)
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-
 from withcare_testing.web import csrf_from, log_in
 from withcare_testing.world import PASSWORD, World
 
@@ -66,8 +65,13 @@ def test_forms_without_the_csrf_token_are_refused_and_change_nothing(
     client = log_in(client_factory(), web_world, web_world["clinician"])
     response = client.post(
         f"/people/{web_world.person_id}/contacts",
-        data={"mode": "phone", "date": "2026-01-05", "time": "08:00", "duration": "10",
-              "csrf_token": "forged"},
+        data={
+            "mode": "phone",
+            "date": "2026-01-05",
+            "time": "08:00",
+            "duration": "10",
+            "csrf_token": "forged",
+        },
     )
     assert response.status_code == 403
     assert "nothing was saved" in response.text
@@ -115,8 +119,12 @@ def test_login_redirects_only_to_this_site(
     token = csrf_from(client.get("/login").text)
     response = client.post(
         "/login",
-        data={"email": web_world["person"].email, "password": PASSWORD, "csrf_token": token,
-              "next": "https://evil.example/"},
+        data={
+            "email": web_world["person"].email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
@@ -138,9 +146,13 @@ def test_each_role_sees_its_own_home(
     web_world: World, client_factory: Callable[[], TestClient]
 ) -> None:
     expectations = {
-        "clinician": "Your caseload", "person": "Things to do", "carer": "agreed that you can see",
-        "manager": "Service overview", "researcher": "de-identified", "evaluator":
-        "Technologies to evaluate", "admin": "Create an account",
+        "clinician": "Your caseload",
+        "person": "Things to do",
+        "carer": "agreed that you can see",
+        "manager": "Service overview",
+        "researcher": "de-identified",
+        "evaluator": "Technologies to evaluate",
+        "admin": "Create an account",
     }
     for key, text in expectations.items():
         html = log_in(client_factory(), web_world, web_world[key]).get("/").text
@@ -153,13 +165,27 @@ def test_admin_creates_a_clinician_with_validation(
 ) -> None:
     client = log_in(client_factory(), web_world, web_world["admin"])
     token = csrf_from(client.get("/admin/users/new").text)
-    bad = client.post("/admin/users", data={"csrf_token": token, "email": "not-an-email",
-                                            "display_name": "", "role": "clinician",
-                                            "password": "short"})
+    bad = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "not-an-email",
+            "display_name": "",
+            "role": "clinician",
+            "password": "short",
+        },
+    )
     assert bad.status_code == 400
     assert "e-mail address like" in bad.text and "at least 12" in bad.text
-    good = client.post("/admin/users", data={"csrf_token": token, "email": "new@test.withcare.test",
-                                             "display_name": "New Clinician", "role": "clinician",
-                                             "team_id": web_world.team_a,
-                                             "password": "a fine long password"})
+    good = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "new@test.withcare.test",
+            "display_name": "New Clinician",
+            "role": "clinician",
+            "team_id": web_world.team_a,
+            "password": "a fine long password",
+        },
+    )
     assert good.status_code == 201 and "new@test.withcare.test" in good.text

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from withcare_testing.web import api_headers, csrf_from, log_in
+from withcare_testing.world import World
 
 from withcare.security.authorisation import PERSON_SCOPED, Permission
 from withcare.web.app import create_app
 from withcare.web.route_index import api_routes, other_routes
-from withcare_testing.web import api_headers, csrf_from, log_in
-from withcare_testing.world import World
 
 # Framework routes that serve no personal data: the OpenAPI description and static files.
 UNGUARDED_BY_DESIGN = {"/api/openapi.json", "/static"}
@@ -42,8 +42,9 @@ def person_routes(world: World) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("who", ["outsider", "researcher", "manager", "admin", "evaluator",
-                                 "other_person"])
+@pytest.mark.parametrize(
+    "who", ["outsider", "researcher", "manager", "admin", "evaluator", "other_person"]
+)
 def test_people_without_a_relationship_are_refused_on_every_person_route(
     web_world: World, client_factory: Callable[[], TestClient], who: str
 ) -> None:
@@ -56,15 +57,26 @@ def test_people_without_a_relationship_are_refused_on_every_person_route(
             response = client.get(url)
         elif path.startswith("/api/"):
             response = client.request(
-                method, url, headers=headers,
-                json={"occurred_at": "2026-01-01T10:00:00Z", "mode": "phone",
-                      "duration_minutes": 10},
+                method,
+                url,
+                headers=headers,
+                json={
+                    "occurred_at": "2026-01-01T10:00:00Z",
+                    "mode": "phone",
+                    "duration_minutes": 10,
+                },
             )
         else:
             response = client.request(
-                method, url,
-                data={"csrf_token": token, "mode": "phone", "date": "2026-01-01", "time": "10:00",
-                      "duration": "10"},
+                method,
+                url,
+                data={
+                    "csrf_token": token,
+                    "mode": "phone",
+                    "date": "2026-01-01",
+                    "time": "10:00",
+                    "duration": "10",
+                },
             )
         assert response.status_code == 403, (who, method, path, response.status_code)
         assert "Testy" not in response.text

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from withcare_testing.world import PASSWORD, World
 
 from withcare.clock import ControllableClock
 from withcare.domain.roles import Role
 from withcare.services.errors import InvalidInput, LoginFailed
-from withcare_testing.world import PASSWORD, World
 
 
 def test_person_in_care_logs_in_with_a_password_only(world: World) -> None:
@@ -67,7 +67,10 @@ def test_sessions_expire_and_end_at_logout(world: World, clock: ControllableCloc
 def test_duplicate_and_invalid_accounts_are_refused_with_reasons(world: World) -> None:
     with pytest.raises(InvalidInput) as error, world.platform.unit_of_work(None) as uow:
         world.platform.accounts.create_user(
-            uow, email=world["person"].email.upper(), display_name="", role=Role.CARER,
+            uow,
+            email=world["person"].email.upper(),
+            display_name="",
+            role=Role.CARER,
             password="short",
         )
     assert set(error.value.problems) == {"display_name", "password"} or set(
@@ -75,7 +78,10 @@ def test_duplicate_and_invalid_accounts_are_refused_with_reasons(world: World) -
     ) == {"email", "display_name", "password"}
     with pytest.raises(InvalidInput) as duplicate, world.platform.unit_of_work(None) as uow:
         world.platform.accounts.create_user(
-            uow, email=world["person"].email.upper(), display_name="Someone", role=Role.CARER,
+            uow,
+            email=world["person"].email.upper(),
+            display_name="Someone",
+            role=Role.CARER,
             password="long enough password",
         )
     assert "already exists" in duplicate.value.problems["email"]

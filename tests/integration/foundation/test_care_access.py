@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from withcare_testing.world import World
 
 from withcare.db.models import User
 from withcare.security.authorisation import AccessDenied, Actor
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.services.unit_of_work import actor_for
-from withcare_testing.world import World
 
 
 def actor(world: World, key: str) -> Actor:
@@ -30,8 +30,9 @@ def test_clinician_sees_their_team_and_not_the_other(world: World) -> None:
         world.platform.care.person_record(clinician, world.other_person_id)
 
 
-@pytest.mark.parametrize("key", ["outsider", "manager", "researcher", "evaluator", "admin",
-                                 "other_person"])
+@pytest.mark.parametrize(
+    "key", ["outsider", "manager", "researcher", "evaluator", "admin", "other_person"]
+)
 def test_no_relationship_no_record(world: World, key: str) -> None:
     who = actor(world, key)
     with pytest.raises(AccessDenied):
@@ -65,12 +66,18 @@ def test_contacts_are_validated_and_recorded_for_the_open_episode(world: World) 
     now = world.platform.clock.now()
     with pytest.raises(InvalidInput) as error:
         world.platform.care.record_contact(
-            clinician, world.person_id, occurred_at=now + timedelta(days=1), mode="carrier_pigeon",
+            clinician,
+            world.person_id,
+            occurred_at=now + timedelta(days=1),
+            mode="carrier_pigeon",
             duration_minutes=-5,
         )
     assert set(error.value.problems) == {"mode", "duration_minutes", "occurred_at"}
     view = world.platform.care.record_contact(
-        clinician, world.person_id, occurred_at=now - timedelta(hours=1), mode="video",
+        clinician,
+        world.person_id,
+        occurred_at=now - timedelta(hours=1),
+        mode="video",
         duration_minutes=40,
     )
     assert view.is_human
@@ -78,13 +85,17 @@ def test_contacts_are_validated_and_recorded_for_the_open_episode(world: World) 
     assert [c.id for c in record.contacts] == [view.id]
     with pytest.raises(AccessDenied):
         world.platform.care.record_contact(
-            actor(world, "person"), world.person_id, occurred_at=now, mode="phone",
+            actor(world, "person"),
+            world.person_id,
+            occurred_at=now,
+            mode="phone",
             duration_minutes=5,
         )
 
 
 def test_person_sees_who_accessed_their_record(world: World) -> None:
     world.platform.care.person_record(actor(world, "clinician"), world.person_id)
-    history = world.platform.care.access_history(actor(world, "person"), world.person_id,
-                                                 PageRequest())
+    history = world.platform.care.access_history(
+        actor(world, "person"), world.person_id, PageRequest()
+    )
     assert any(e.who == "Clinician" and e.action == "person.read" for e in history.items)

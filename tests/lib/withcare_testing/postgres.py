@@ -58,16 +58,37 @@ class PostgresServer:
     def start(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        done = self._run("initdb", "-D", str(self.data_dir), "-A", "trust", "-U", self.user,
-                         "-E", "UTF8", "--no-sync")
+        done = self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-A",
+            "trust",
+            "-U",
+            self.user,
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         if done.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {done.stderr.strip()[:500]}")
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        done = self._run("pg_ctl", "-D", str(self.data_dir), "-o", options, "-w", "-t", "60",
-                         "-l", str(self.root / "server.log"), "start")
+        done = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "server.log"),
+            "start",
+        )
         if done.returncode != 0:
             log = (self.root / "server.log").read_text(errors="replace")[-800:]
             raise PostgresUnavailable(f"pg_ctl start failed: {done.stderr.strip()} {log}")

@@ -18,7 +18,9 @@ def csrf_from(html: str) -> str:
 
 
 def page_csrf(client: TestClient) -> str:
-    return csrf_from(client.get("/login").text if "wc_session" not in client.cookies else client.get("/").text)
+    return csrf_from(
+        client.get("/login").text if "wc_session" not in client.cookies else client.get("/").text
+    )
 
 
 def log_in(client: TestClient, world: World, account: Account) -> TestClient:

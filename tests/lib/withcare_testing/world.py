@@ -60,13 +60,18 @@ def build_world(platform: Platform) -> World:
         people = []
         for given, team in (("Testy", team_a), ("Other", team_b)):
             person = Person(
-                service_id=service.id, given_name=given, family_name="Synthetic",
-                date_of_birth=date(1990, 1, 2), created_at=now,
+                service_id=service.id,
+                given_name=given,
+                family_name="Synthetic",
+                date_of_birth=date(1990, 1, 2),
+                created_at=now,
             )
             uow.session.add(person)
             uow.session.flush()
             episode = Episode(
-                person_id=person.id, team_id=team.id, referral_source="self",
+                person_id=person.id,
+                team_id=team.id,
+                referral_source="self",
                 referral_date=now.date() - timedelta(days=30),
                 start_date=now.date() - timedelta(days=20),
             )
@@ -77,8 +82,13 @@ def build_world(platform: Platform) -> World:
 
         def add(key: str, role: Role, person_id: str | None = None) -> Account:
             new = platform.accounts.create_user(
-                uow, email=f"{key}@test.withcare.test", display_name=key.replace("_", " ").title(),
-                role=role, password=PASSWORD, person_id=person_id, service_id=service.id,
+                uow,
+                email=f"{key}@test.withcare.test",
+                display_name=key.replace("_", " ").title(),
+                role=role,
+                password=PASSWORD,
+                person_id=person_id,
+                service_id=service.id,
                 enrol_totp=role.is_staff,
             )
             account = Account(key, new.email, role, new.user_id, new.totp_secret, person_id)
@@ -98,7 +108,11 @@ def build_world(platform: Platform) -> World:
         uow.session.add(TeamMembership(user_id=clinician.user_id, team_id=team_a.id))
         uow.session.add(TeamMembership(user_id=clinician_b.user_id, team_id=team_b.id))
         uow.session.add(
-            ProxyGrant(person_id=world.person_id, carer_user_id=carer.user_id,
-                       scopes="view_record", granted_at=now)
+            ProxyGrant(
+                person_id=world.person_id,
+                carer_user_id=carer.user_id,
+                scopes="view_record",
+                granted_at=now,
+            )
         )
     return world

@@ -17,10 +17,17 @@ def chain(n: int) -> list[ChainEntry]:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for seq in range(1, n + 1):
         fields = dict(
-            seq=seq, at=start + timedelta(seconds=seq), actor_id=f"user{seq % 3}",
-            actor_role="clinician", action="person.read", subject_type="person",
-            subject_id=f"p{seq % 5}", person_id=f"p{seq % 5}", reason="direct_care",
-            details="{}", prev_hash=prev,
+            seq=seq,
+            at=start + timedelta(seconds=seq),
+            actor_id=f"user{seq % 3}",
+            actor_role="clinician",
+            action="person.read",
+            subject_type="person",
+            subject_id=f"p{seq % 5}",
+            person_id=f"p{seq % 5}",
+            reason="direct_care",
+            details="{}",
+            prev_hash=prev,
         )
         digest = entry_hash(**fields)  # type: ignore[arg-type]
         entries.append(ChainEntry(**fields, hash=digest))  # type: ignore[arg-type]

@@ -43,7 +43,9 @@ def test_carer_needs_the_scope_the_person_granted() -> None:
     allowed = actor(Role.CARER, proxy_scopes={"alice": frozenset({"view_record"})})
     assert can(allowed, Permission.PERSON_READ, ALICE)
     assert not can(allowed, Permission.PERSON_AUDIT_READ, ALICE)
-    assert not can(actor(Role.CARER, proxy_scopes={"alice": frozenset()}), Permission.PERSON_READ, ALICE)
+    assert not can(
+        actor(Role.CARER, proxy_scopes={"alice": frozenset()}), Permission.PERSON_READ, ALICE
+    )
     assert not can(actor(Role.CARER), Permission.PERSON_READ, ALICE)
 
 
@@ -55,7 +57,9 @@ def test_roles_without_a_care_relationship_never_reach_a_person(
     role: Role, permission: Permission
 ) -> None:
     everything = actor(
-        role, team_ids=frozenset({"team-a"}), person_id="alice",
+        role,
+        team_ids=frozenset({"team-a"}),
+        person_id="alice",
         proxy_scopes={"alice": frozenset({"view_record"})},
     )
     assert not can(everything, permission, ALICE)

@@ -46,7 +46,9 @@ class MeWithToken(MeOut):
 
 
 @router.get("/me", response_model=MeWithToken, tags=["accounts"])
-async def me(request: Request, actor: Actor | None = guard(Permission.AUTHENTICATED)) -> MeWithToken:
+async def me(
+    request: Request, actor: Actor | None = guard(Permission.AUTHENTICATED)
+) -> MeWithToken:
     assert actor is not None
     return MeWithToken(
         user_id=actor.user_id,
@@ -67,7 +69,10 @@ async def caseload(
     result = platform_of(request).care.caseload(actor, PageRequest(page, per_page))
     return PageOut[CaseloadItem](
         items=[CaseloadItem(**asdict(row)) for row in result.items],
-        page=result.page, per_page=result.per_page, total=result.total, pages=result.pages,
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        pages=result.pages,
     )
 
 
@@ -100,8 +105,9 @@ async def contacts(
     return _person_out(platform_of(request).care.person_record(actor, person_id)).contacts
 
 
-@router.post("/people/{person_id}/contacts", response_model=ContactOut, status_code=201,
-             tags=["care"])
+@router.post(
+    "/people/{person_id}/contacts", response_model=ContactOut, status_code=201, tags=["care"]
+)
 async def record_contact(
     request: Request,
     person_id: str,
@@ -109,14 +115,18 @@ async def record_contact(
     actor: Actor | None = guard(Permission.PERSON_CONTACTS_WRITE),
 ) -> ContactOut:
     view = platform_of(request).care.record_contact(
-        actor, person_id, occurred_at=body.occurred_at, mode=body.mode.value,
+        actor,
+        person_id,
+        occurred_at=body.occurred_at,
+        mode=body.mode.value,
         duration_minutes=body.duration_minutes,
     )
     return ContactOut(**asdict(view), is_human=view.is_human)
 
 
-@router.get("/people/{person_id}/access-log", response_model=PageOut[AccessEntryOut],
-            tags=["privacy"])
+@router.get(
+    "/people/{person_id}/access-log", response_model=PageOut[AccessEntryOut], tags=["privacy"]
+)
 async def access_log(
     request: Request,
     person_id: str,
@@ -127,7 +137,10 @@ async def access_log(
     result = platform_of(request).care.access_history(actor, person_id, PageRequest(page, per_page))
     return PageOut[AccessEntryOut](
         items=[AccessEntryOut(**asdict(e)) for e in result.items],
-        page=result.page, per_page=result.per_page, total=result.total, pages=result.pages,
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        pages=result.pages,
     )
 
 

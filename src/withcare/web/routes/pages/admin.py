@@ -53,16 +53,22 @@ async def create_user(
     platform = platform_of(request)
     try:
         new = platform.admin.create_staff(
-            actor, email=email, display_name=display_name, role=role, password=password,
+            actor,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
             team_id=team_id or None,
         )
     except InvalidInput as error:
         return render(
-            request, "admin_user_new.html", 400, teams=platform.admin.teams(actor),
+            request,
+            "admin_user_new.html",
+            400,
+            teams=platform.admin.teams(actor),
             roles=STAFF_ROLES,
             problems={k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)},
-            values={"email": email, "display_name": display_name, "role": role,
-                    "team_id": team_id},
+            values={"email": email, "display_name": display_name, "role": role, "team_id": team_id},
         )
     listing = platform.admin.list_users(actor, PageRequest(1, 25))
     return render(request, "admin_users.html", 201, users=listing, created=new)

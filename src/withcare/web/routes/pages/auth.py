@@ -67,15 +67,25 @@ async def login(
         problems["password"] = _("Enter your password.")
     if problems:
         return render(
-            request, "login.html", 400, next=safe_next(next), email=email, error=None,
+            request,
+            "login.html",
+            400,
+            next=safe_next(next),
+            email=email,
+            error=None,
             problems=problems,
         )
     try:
         result = platform_of(request).accounts.authenticate(email, password)
     except LoginFailed as failure:
         return render(
-            request, "login.html", 400, next=safe_next(next), email=email,
-            error=_(failure.message), problems={},
+            request,
+            "login.html",
+            400,
+            next=safe_next(next),
+            email=email,
+            error=_(failure.message),
+            problems={},
         )
     if result.needs_enrolment:
         target = "/login/enrol"
@@ -124,8 +134,11 @@ async def enrol_form(
         return RedirectResponse("/", status_code=303)
     secret = platform_of(request).accounts.begin_enrolment(request.cookies.get(SESSION_COOKIE, ""))
     return render(
-        request, "enrol.html", secret=secret,
-        uri=totp.provisioning_uri(secret, info.email), error=None,
+        request,
+        "enrol.html",
+        secret=secret,
+        uri=totp.provisioning_uri(secret, info.email),
+        error=None,
     )
 
 
@@ -143,7 +156,10 @@ async def enrol(
         )
     except InvalidInput as error:
         return render(
-            request, "enrol.html", 400, secret=secret,
+            request,
+            "enrol.html",
+            400,
+            secret=secret,
             uri=totp.provisioning_uri(secret, info.email if info else ""),
             error=_(error.problems.get("code", error.message)),
         )
@@ -173,7 +189,12 @@ async def choose_language(
         platform_of(request).accounts.set_language(actor, chosen)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
-        LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", httponly=True,
-        secure=is_https(request), path="/",
+        LANGUAGE_COOKIE,
+        chosen,
+        max_age=365 * 24 * 3600,
+        samesite="lax",
+        httponly=True,
+        secure=is_https(request),
+        path="/",
     )
     return response

@@ -44,4 +44,6 @@ async def talk_to_a_person(
 @router.get("/healthz")
 async def healthz(request: Request, _actor: Actor | None = guard(Permission.PUBLIC)) -> Response:
     ok = platform_of(request).schema_is_current()
-    return JSONResponse({"status": "ok" if ok else "schema_outdated"}, status_code=200 if ok else 503)
+    return JSONResponse(
+        {"status": "ok" if ok else "schema_outdated"}, status_code=200 if ok else 503
+    )

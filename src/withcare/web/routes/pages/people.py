@@ -45,9 +45,17 @@ async def new_contact_form(
     record = platform_of(request).care.person_record(actor, person_id)
     now = platform_of(request).clock.now()
     return render(
-        request, "contact_new.html", record=record, modes=list(ContactMode), problems={},
-        values={"date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M"), "mode": "",
-                "duration": "30"},
+        request,
+        "contact_new.html",
+        record=record,
+        modes=list(ContactMode),
+        problems={},
+        values={
+            "date": now.strftime("%Y-%m-%d"),
+            "time": now.strftime("%H:%M"),
+            "mode": "",
+            "duration": "30",
+        },
     )
 
 
@@ -85,8 +93,13 @@ async def record_contact(
             } or {"form": _(error.message)}
     record = platform.care.person_record(actor, person_id)
     return render(
-        request, "contact_new.html", 400, record=record, modes=list(ContactMode),
-        problems=problems, values=values,
+        request,
+        "contact_new.html",
+        400,
+        record=record,
+        modes=list(ContactMode),
+        problems=problems,
+        values=values,
     )
 
 
