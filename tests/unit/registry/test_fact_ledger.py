@@ -119,3 +119,18 @@ def test_changes_cannot_be_backdated_or_naive() -> None:
             at=datetime(2026, 3, 1),
             provenance=developer_answer(),
         )
+
+
+def test_ledger_bridges_to_fact_records_and_back() -> None:
+    from withcare.domain.registry.facts import ledger_from_facts, ledger_to_facts
+    from withcare.domain.registry.seed import seed_bundle
+
+    seed_facts = [f for f in seed_bundle().facts if f.technology_id == "sleepio"]
+    ledger = ledger_from_facts("sleepio", seed_facts, by="import", at=T0)
+    assert ledger.current() == {f.key: f.value for f in seed_facts}
+    exported = ledger_to_facts(ledger)
+    assert {(f.key, f.value, f.provenance) for f in exported} == {
+        (f.key, f.value, f.provenance) for f in seed_facts
+    }
+    with pytest.raises(ValueError, match="belongs to"):
+        ledger_from_facts("calm", seed_facts, by="import", at=T0)

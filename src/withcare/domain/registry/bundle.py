@@ -98,9 +98,14 @@ class IntegrityProblem:
         return f"{self.kind} #{self.index + 1} ({self.record_id}): {self.message}"
 
 
+#: Which attribute of each kind points at which other kind (what the foreign keys will be).
 _REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "technologies": (("organisation_id", "organisations"),),
-    "feedback_responses": (("technology_id", "technologies"),),
+    kind: (("organisation_id", "organisations"),)
+    if kind == "technologies"
+    else ()
+    if kind == "organisations"
+    else (("technology_id", "technologies"),)
+    for kind in RECORD_KINDS
 }
 
 
@@ -119,9 +124,7 @@ def integrity_problems(
             seen.add(record.id)
         ids[kind] = seen
     for kind in RECORD_KINDS:
-        references = _REFERENCES.get(kind) or (
-            () if kind == "organisations" else (("technology_id", "technologies"),)
-        )
+        references = _REFERENCES[kind]
         for index, record in enumerate(bundle.records(kind)):
             for attribute, target in references:
                 if getattr(record, attribute) not in ids[target]:

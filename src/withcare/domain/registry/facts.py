@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from withcare.domain.registry.model import FactValue, Provenance
+from withcare.domain.registry.model import Fact, FactValue, Provenance
 from withcare.domain.registry.vocabulary import SuppliedBy
 from withcare.domain.roles import Role
 
@@ -253,3 +253,34 @@ def validate_answers(answers: Mapping[str, object]) -> tuple[dict[str, FactValue
 def keys_in_groups(groups: Iterable[str]) -> list[str]:
     wanted = set(groups)
     return [key for key, d in fact_catalogue().items() if d.group in wanted]
+
+
+def ledger_from_facts(
+    technology_id: str, facts: Iterable[Fact], *, by: str, at: datetime
+) -> FactLedger:
+    """Start a ledger from stored or imported fact records (each becomes version 1)."""
+    ledger = FactLedger(technology_id)
+    for fact in facts:
+        if fact.technology_id != technology_id:
+            raise ValueError(f"fact {fact.id} belongs to {fact.technology_id}, not {technology_id}")
+        value = list(fact.value) if isinstance(fact.value, tuple) else fact.value
+        ledger = ledger.record(fact.key, value, by=by, at=at, provenance=fact.provenance)
+    return ledger
+
+
+def ledger_to_facts(ledger: FactLedger) -> tuple[Fact, ...]:
+    """The current value of each fact as records, ids ``<technology>:<key>`` (for export)."""
+    facts = []
+    for key, value in sorted(ledger.current().items()):
+        entry = ledger.latest(key)
+        assert entry is not None  # current() only holds keys with entries
+        facts.append(
+            Fact(
+                id=f"{ledger.technology_id}:{key}",
+                technology_id=ledger.technology_id,
+                key=key,
+                value=value,
+                provenance=entry.provenance,
+            )
+        )
+    return tuple(facts)

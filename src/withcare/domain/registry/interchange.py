@@ -85,7 +85,7 @@ def _reading_order(problem: ImportProblem) -> tuple[int, str]:
     """Line problems in line order, so a person can work down the file."""
     head, _, rest = problem.location.partition(" ")
     number = rest.split(" ")[0].lstrip("#")
-    return (int(number) if head in ("line",) and number.isdigit() else 0, problem.location)
+    return (int(number) if head == "line" and number.isdigit() else 0, problem.location)
 
 
 def import_json(text: str, known_ids: Mapping[str, Iterable[str]] | None = None) -> ImportResult:
