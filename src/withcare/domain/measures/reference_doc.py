@@ -1,0 +1,174 @@
+"""The instrument reference page (docs/measures/instruments.md), generated from the data files.
+
+Writing the page by hand would let it drift from the rules the scorer applies. Instead the page is
+rendered from the same data files, a test fails when the committed page is out of date, and
+``python docs/measures/generate.py`` rewrites it.
+"""
+
+from __future__ import annotations
+
+from withcare.domain.measures.loader import all_instruments
+from withcare.domain.measures.model import Instrument, Item, MissingRuleKind
+
+CHOICES = """\
+## The platform's documented choices where sources disagree
+
+| Topic | Disagreement | Withcare's choice |
+|---|---|---|
+| PHQ-9 bands | Kroenke's five bands vs. apps that collapse them | Kroenke's five bands |
+| PHQ-9 missing items | up to 2 pro-rated (Arrieta 2017, via qscorer) vs. complete forms only (CamCOPS) | up to 2 missing, mean x 9 rounded half up |
+| PHQ-9 reliable change | 6 (NHS Talking Therapies) vs. 5-point response/MCID | 6 |
+| GAD-7 cut-off | 10 (Spitzer 2006) vs. 8 (NHS Talking Therapies caseness) | bands from Spitzer; 8 only for course outcomes |
+| AUDIT-C | UK 5 or more vs. US 4 (men) / 3 (women) | UK 5 or more, for everyone |
+| AUDIT LOINC | 75624-7 = AUDIT total (2 sources) vs. = AUDIT-C (1 source) | 75624-7 AUDIT, 75626-2 AUDIT-C |
+| CORE-10 reversed items | 2 and 3 (CamCOPS, NovoPsych) vs. 3 and 4 (one site) | 2 and 3 |
+| CORE-10 bands | 11-14/15-19/20-24/25+ vs. 11-15/16-20/21-25/26+ | the former (three sources) |
+| K10 bands | Andrews & Slade / IAR-DST vs. ABS population bands | Andrews & Slade |
+| PCL-5 cut-off | 31-33 (NCPTSD), 33, 34, 38 | 33 |
+| PCL-5 reliable change | 5-10 points (NCPTSD) | 10 |
+| EPDS cut-offs | 10/13 (Cox) vs. 13/15 antenatal (NSW) | 10 possible, 13 probable |
+| EPDS text | RCPsych requires written permission to republish, including in software | item topics only; the licensed wording is supplied by the service |
+| (S)WEMWBS licence | open data (CamCOPS) vs. registration with Warwick | needs registration: not assignable until an administrator records it |
+| WEMWBS bands | Warwick benchmarks (secondary) vs. "not a screening tool" | bands kept, labelled as non-diagnostic; SWEMWBS has none |
+| Reliable deterioration | on any measure (CORC) vs. with no reliable improvement on the other | the latter, so improvement, no change and deterioration partition courses |
+| Risk on invalid forms | - | an in-range risk answer raises the flag even when the form is invalid, including when the item count is wrong (items are read by position) |
+| Welsh item text | no published Welsh translations were verified | no Welsh item text is shipped; it must come from a published translation |
+
+The C-SSRS screener has no total. Its severity is the triage level (`none`, `low_risk`,
+`moderate_risk`, `high_risk`); q3-q5 are `null` when q2 is no, and an answer given anyway is still
+scored, because a "yes" must never be ignored.
+
+Responses are item scores (`null` = unanswered). With `"encoding": "form_position"` they are the
+0-based printed position of the ticked answer, top to bottom, and the scorer maps each position to
+the item's score, which reverses reverse-keyed items. WSAS item 1 accepts `"not_applicable"`.
+"""
+
+
+def render_reference() -> str:
+    parts = [
+        "# Instrument reference\n",
+        "Generated from `src/withcare/domain/measures/instruments/*.toml` by "
+        "`python docs/measures/generate.py`; do not edit by hand.\n",
+        "| Id | Instrument | Items | Total | Severity labels | Licence needs registration |",
+        "|---|---|---|---|---|---|",
+    ]
+    for instrument in all_instruments():
+        total = (
+            f"{instrument.total_minimum}-{instrument.total_maximum}"
+            if instrument.has_total
+            else "none"
+        )
+        labels = ", ".join(f"`{label}`" for label in instrument.severity_labels) or "none"
+        parts.append(
+            f"| `{instrument.id}` | {instrument.short_name} | {instrument.item_count} | {total} "
+            f"| {labels} | {'yes' if instrument.licence.requires_registration else 'no'} |"
+        )
+    parts.append("")
+    parts.append(CHOICES)
+    for instrument in all_instruments():
+        parts.append(_section(instrument))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/")
+
+
+def _scores(item: Item) -> str:
+    return ", ".join(f"{_cell(option.label)} = {option.score}" for option in item.options)
+
+
+def _section(instrument: Instrument) -> str:
+    lines = [
+        f"## {instrument.short_name}: {instrument.name} (`{instrument.id}`)\n",
+        f"*Period:* {instrument.period}. *Higher is better:* "
+        f"{'yes' if instrument.higher_is_better else 'no'}.\n",
+        f"*Instructions:* {instrument.stem}\n",
+        "| # | Item | Answers in printed order = score | Reverse-keyed | Risk | LOINC |",
+        "|---|---|---|---|---|---|",
+    ]
+    for item in instrument.items:
+        lines.append(
+            f"| {item.number} | {_cell(item.text)} | {_scores(item)} "
+            f"| {'yes' if item.reverse_keyed else ''} | {'yes' if item.risk else ''} "
+            f"| {item.loinc or ''} |"
+        )
+    lines.append("")
+    if instrument.has_total:
+        lines.append(
+            f"- **Total:** sum of item scores, {instrument.total_minimum}-"
+            f"{instrument.total_maximum} (source: {instrument.scoring_source})."
+        )
+    else:
+        lines.append(f"- **Total:** none (source: {instrument.scoring_source}).")
+    severity = instrument.severity
+    if severity.bands:
+        bands = "; ".join(
+            f"`{b.label}` {b.minimum:g}-{b.maximum:g} ({b.name})" for b in severity.bands
+        )
+        lines.append(f"- **Severity:** {bands} (source: {severity.source}).")
+    elif severity.triage:
+        rules = "; ".join(
+            f"`{r.label}` if any of "
+            + ", ".join(f"item {n} >= {v}" for n, v in r.any_item_at_least)
+            for r in severity.triage
+        )
+        lines.append(
+            f"- **Severity (triage):** {rules}; otherwise `{severity.default_label}` "
+            f"(source: {severity.source})."
+        )
+    else:
+        lines.append("- **Severity:** none (no published bands).")
+    if severity.note:
+        lines.append(f"  {severity.note}")
+    missing = instrument.missing
+    rule = {
+        MissingRuleKind.NONE: "any missing item makes the form invalid",
+        MissingRuleKind.PRORATE: f"pro-rated with up to {missing.max_missing} missing"
+        + (", rounded half up" if missing.round_half_up else ", not rounded"),
+        MissingRuleKind.SKIP_LOGIC: "skip logic: "
+        + "; ".join(
+            f"if items {', '.join(map(str, s.when_items))} sum to {s.equals}, items "
+            f"{', '.join(map(str, s.skip))} may be blank"
+            for s in missing.skips
+        ),
+    }[missing.kind]
+    lines.append(f"- **Missing items:** {rule}. {missing.note} (source: {missing.source}).")
+    if instrument.risk_items:
+        lines.append(
+            f"- **Risk items:** {', '.join(map(str, instrument.risk_items))}; an in-range value "
+            f">= {instrument.risk_threshold} raises `risk_flag` (source: {instrument.risk_source})."
+        )
+    if instrument.subscales:
+        subs = "; ".join(
+            f"`{s.name}` items {', '.join(map(str, s.items))}" for s in instrument.subscales
+        )
+        lines.append(f"- **Subscales:** {subs} (source: {instrument.subscales_source}).")
+    for derived in instrument.derived:
+        lines.append(f"- **`{derived.name}`:** {derived.note} (source: {derived.source}).")
+    if instrument.change:
+        change = instrument.change
+        lines.append(
+            f"- **Change:** reliable change {change.reliable_change:g}, cut-off "
+            f"{change.clinical_cutoff:g}. {change.note} (source: {change.source})."
+            if change.reliable_change is not None and change.clinical_cutoff is not None
+            else f"- **Change:** {change.note} (source: {change.source})."
+        )
+    if instrument.loinc_panel or instrument.loinc_total:
+        lines.append(
+            f"- **LOINC:** panel {instrument.loinc_panel or '-'}, total "
+            f"{instrument.loinc_total or '-'} (source: {instrument.loinc_source})."
+        )
+    licence = instrument.licence
+    lines.append(
+        f"- **Licence:** {licence.holder}. {licence.terms} Registration required: "
+        f"{'yes' if licence.requires_registration else 'no'}. Verbatim text shipped: "
+        f"{'yes' if licence.verbatim_text else 'no'} (source: {licence.source})."
+    )
+    for note in instrument.notes:
+        lines.append(f"- {note}")
+    lines.append("\n**Sources**\n")
+    for source in instrument.sources:
+        lines.append(f"- `{source.key}`: {source.citation}")
+    lines.append("")
+    return "\n".join(lines)
