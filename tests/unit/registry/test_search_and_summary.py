@@ -39,6 +39,8 @@ def test_unknown_facts_never_match_a_filter(profiles: list[Profile]) -> None:
     }
     assert search(profiles, Filters(works_offline=True)) == []
     assert search(profiles, Filters(no_data_selling=True)) == []
+    # Headspace and Calm are recorded as sharing data for advertising; nobody is recorded as not.
+    assert search(profiles, Filters(no_advertising_sharing=True)) == []
 
 
 def test_filter_by_regulation_and_guidance(profiles: list[Profile]) -> None:

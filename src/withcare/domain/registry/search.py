@@ -135,6 +135,7 @@ class Filters:
     authorised_only: bool = False
     nice_recommended_only: bool = False
     no_data_selling: bool = False
+    no_advertising_sharing: bool = False
 
 
 def _listed(profile: Profile, key: str, wanted: str) -> bool:
@@ -177,6 +178,8 @@ def matches(profile: Profile, filters: Filters) -> bool:
         checks.append(any(g.recommendation in good for g in profile.guidance))
     if filters.no_data_selling:
         checks.append(profile.facts.get("privacy.sells_data") is False)
+    if filters.no_advertising_sharing:
+        checks.append(profile.facts.get("privacy.shares_for_advertising") is False)
     return all(checks)
 
 
@@ -204,6 +207,7 @@ _COMPARISON_FACTS = (
     ("Works offline", "access.works_offline"),
     ("Accessibility features", "access.accessibility_features"),
     ("Sells personal data", "privacy.sells_data"),
+    ("Shares data for advertising", "privacy.shares_for_advertising"),
     ("Crisis support shown", "safety.crisis_signposting"),
 )
 
