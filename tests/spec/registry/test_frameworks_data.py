@@ -86,3 +86,38 @@ def test_dtac_clinical_safety_is_pass_fail() -> None:
     )
     assert d1.points == 2
     assert d1.possible == 6
+
+
+def test_every_judged_criterion_says_how_to_close_its_gap() -> None:
+    for fw in frameworks():
+        for section in fw.sections:
+            if section.scoring.value == "questions":
+                continue
+            for criterion in section.criteria:
+                assert criterion.manual or criterion.close_gap, f"{fw.id}:{criterion.id}"
+
+
+def test_unknown_fact_keys_in_a_framework_are_refused() -> None:
+    import pytest
+
+    from withcare.domain.registry.frameworks import parse_framework
+
+    raw = {
+        "id": "x",
+        "title": "X",
+        "source": "s",
+        "confidence": "c",
+        "overall": "none",
+        "sections": [
+            {
+                "id": "s",
+                "title": "S",
+                "scoring": "questions",
+                "criteria": [
+                    {"id": "c", "text": "t", "expect": [{"key": "no.such", "op": "present"}]}
+                ],
+            }
+        ],
+    }
+    with pytest.raises(ValueError, match="unknown fact"):
+        parse_framework(raw)
