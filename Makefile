@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: demo test check fix bench docs system-deps clean help
+.PHONY: demo test check fix bench docs system-deps clean help messages
 
 help:
 	@echo "make demo   - install, load synthetic demo data, serve on http://127.0.0.1:$(PORT)"
@@ -50,3 +50,9 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+messages: $(STAMP)  ## re-extract translatable text and merge it into the Welsh catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location \
+	  --sort-output --project Withcare --copyright-holder "The Withcare developers" \
+	  -o src/withcare/web/locale/messages.pot .
+	$(BIN)/pybabel update -i src/withcare/web/locale/messages.pot -d src/withcare/web/locale -l cy --no-fuzzy-matching

@@ -15,6 +15,7 @@ from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor
 from withcare.web import i18n
 from withcare.web.guard import actor_of, csrf_token
+from withcare.web.labels import label
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,6 +38,7 @@ def _date(value: date | datetime | None) -> str:
 
 
 env.filters["date"] = _date
+env.filters["label"] = label
 
 
 @dataclass(frozen=True)
