@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -26,25 +27,31 @@ from withcare.domain.measures.scoring import score
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 SUBJECT = "Patient/pseudo-7f3a"
+Resource = Questionnaire | QuestionnaireResponse | Observation | Bundle
+
+
+def validated(resource: Resource) -> dict[str, Any]:
+    """Serialise, validate again from JSON with the same R4B model, and return the JSON data."""
+    again = type(resource).model_validate_json(resource.model_dump_json())
+    data: dict[str, Any] = again.model_dump(mode="json", exclude_none=True)
+    return data
 
 
 @pytest.mark.parametrize("instrument_id", INSTRUMENT_IDS)
 def test_every_instrument_is_a_valid_questionnaire(instrument_id: str) -> None:
-    resource = questionnaire(instrument_id)
-    again = Questionnaire.model_validate_json(resource.model_dump_json())
+    data = validated(questionnaire(instrument_id))
     instrument = load_instrument(instrument_id)
-    assert len(again.item) == instrument.item_count
-    assert again.item[0].linkId == "item_1"
-    assert "_" not in str(again.id)
+    assert len(data["item"]) == instrument.item_count
+    assert data["item"][0]["linkId"] == "item_1"
+    assert "_" not in data["id"]
 
 
 def test_phq9_questionnaire_uses_loinc() -> None:
-    resource = questionnaire("phq9")
-    assert resource.code[0].system == LOINC
-    assert resource.code[0].code == "44249-1"
-    assert resource.item[8].code[0].code == "44260-8"
-    first = resource.item[0].answerOption[0].valueCoding
-    assert (first.system, first.code) == (LOINC, "LA6568-5")
+    data = validated(questionnaire("phq9"))
+    assert data["code"][0] == {"system": LOINC, "code": "44249-1", "display": data["title"][:-9]}
+    assert data["item"][8]["code"][0]["code"] == "44260-8"
+    first = data["item"][0]["answerOption"][0]["valueCoding"]
+    assert (first["system"], first["code"]) == (LOINC, "LA6568-5")
 
 
 @pytest.mark.parametrize(
@@ -60,8 +67,7 @@ def test_phq9_questionnaire_uses_loinc() -> None:
 )
 def test_questionnaire_response_round_trips(instrument_id: str, responses: list[object]) -> None:
     resource = questionnaire_response(instrument_id, responses, subject=SUBJECT, authored=WHEN)
-    again = QuestionnaireResponse.model_validate_json(resource.model_dump_json())
-    parsed = parse_questionnaire_response(again.model_dump(mode="json"))
+    parsed = parse_questionnaire_response(validated(resource))
     assert parsed.instrument_id == instrument_id
     assert parsed.responses == responses
     assert parsed.subject == SUBJECT
@@ -72,7 +78,8 @@ def test_form_positions_are_exported_as_the_answers_ticked() -> None:
     resource = questionnaire_response(
         "core10", [0] * 10, subject=SUBJECT, authored=WHEN, encoding="form_position"
     )
-    assert {i.answer[0].valueCoding.display for i in resource.item} == {"Not at all"}
+    items = validated(resource)["item"]
+    assert {i["answer"][0]["valueCoding"]["display"] for i in items} == {"Not at all"}
     parsed = parse_questionnaire_response(resource)
     assert parsed.responses == [0, 4, 4, 0, 0, 0, 0, 0, 0, 0]
 
@@ -120,23 +127,23 @@ def test_invalid_values_are_not_exported() -> None:
 
 def test_score_observation_has_loinc_total_severity_and_components() -> None:
     result = score("phq9", responses_for_total("phq9", 12))
-    resource = score_observation(result, subject=SUBJECT, effective=WHEN)
-    again = Observation.model_validate_json(resource.model_dump_json())
-    assert again.code.coding[0].system == LOINC
-    assert again.code.coding[0].code == "44261-6"
-    assert again.valueInteger == 12
-    assert again.interpretation[0].coding[0].code == "moderate"
-    components = {c.code.coding[0].code: c for c in again.component}
-    assert components["risk_flag"].valueBoolean is False
+    data = validated(score_observation(result, subject=SUBJECT, effective=WHEN))
+    assert data["code"]["coding"][0]["system"] == LOINC
+    assert data["code"]["coding"][0]["code"] == "44261-6"
+    assert data["valueInteger"] == 12
+    assert data["interpretation"][0]["coding"][0]["code"] == "moderate"
+    assert data["subject"] == {"reference": SUBJECT}
+    components = {c["code"]["coding"][0]["code"]: c for c in data["component"]}
+    assert components["risk_flag"]["valueBoolean"] is False
 
 
 def test_pro_rated_and_no_total_scores_export() -> None:
     prorated = score("core10", [2, 2, 2, 2, 2, 0, 1, 1, 1, None])
-    quantity = score_observation(prorated, subject=SUBJECT, effective=WHEN).valueQuantity
-    assert float(quantity.value) == pytest.approx(130 / 9)
+    quantity = validated(score_observation(prorated, subject=SUBJECT, effective=WHEN))
+    assert float(quantity["valueQuantity"]["value"]) == pytest.approx(130 / 9)
     cssrs = score("cssrs_screener", [1, 1, 1, 0, 0, 0])
-    resource = score_observation(cssrs, subject=SUBJECT, effective=WHEN)
-    assert resource.valueCodeableConcept.coding[0].code == "moderate_risk"
+    data = validated(score_observation(cssrs, subject=SUBJECT, effective=WHEN))
+    assert data["valueCodeableConcept"]["coding"][0]["code"] == "moderate_risk"
     with pytest.raises(FhirInputError):
         score_observation(score("phq2", [9, 9]), subject=SUBJECT, effective=WHEN)
 
@@ -149,11 +156,11 @@ def test_bundle_of_a_persons_measures_validates_and_is_stable() -> None:
         Administration("phq9", [1, 1, 1, None, None, None, 0, 0, 0], WHEN),  # invalid: 3 missing
     ]
     bundle = measures_bundle(SUBJECT, administrations)
-    again = Bundle.model_validate_json(bundle.model_dump_json())
-    kinds = [entry.resource.__resource_type__ for entry in again.entry]
+    entries = validated(bundle)["entry"]
+    kinds = [entry["resource"]["resourceType"] for entry in entries]
     assert kinds == [
         "QuestionnaireResponse", "Observation", "QuestionnaireResponse", "Observation",
         "QuestionnaireResponse", "Observation", "QuestionnaireResponse",
     ]  # fmt: skip
-    assert again.entry[1].resource.derivedFrom[0].reference == again.entry[0].fullUrl
+    assert entries[1]["resource"]["derivedFrom"][0]["reference"] == entries[0]["fullUrl"]
     assert measures_bundle(SUBJECT, administrations).model_dump_json() == bundle.model_dump_json()

@@ -82,7 +82,7 @@ def test_another_anxiety_measure_uses_its_own_threshold() -> None:
         ((5, 5, 5, True), "gad7_last: True is not a whole number"),
     ],
 )
-def test_bad_inputs_are_named(scores: tuple[object, ...], message: str) -> None:
+def test_bad_inputs_are_named(scores: tuple[object, object, object, object], message: str) -> None:
     with pytest.raises(OutcomeInputError, match=message):
         course_outcome(*scores)
 
