@@ -159,8 +159,8 @@ def _execute_dask(tasks: list[ParticipantTask], scheduler: str) -> Iterator[Part
         raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     try:
         futures: list[Any] = client.map(run_participant, tasks, pure=False)
-        for future in dask_completed(futures):
-            outcome: ParticipantOutcome = future.result()
+        for future in dask_completed(futures, loop=client.loop):
+            outcome: ParticipantOutcome = client.gather(future)
             yield outcome
     finally:
         client.close()

@@ -12,6 +12,9 @@ import polars as pl
 from withcare.sensing.rejects import FileReport
 from withcare.sensing.streams import Platform, Stream
 
+#: Human names of canonical columns, for rejection reasons.
+_LABELS = {"t": "timestamp", "lat": "latitude", "lon": "longitude"}
+
 #: Timestamps outside these bounds (2005-01-01 .. 2100-01-01) are implausible for a phone.
 PLAUSIBLE_MS = (1_104_537_600_000, 4_102_444_800_000)
 
@@ -132,7 +135,7 @@ def cast_columns(
             invalid = invalid | col.is_nan().fill_null(True) | col.is_infinite().fill_null(True)
         fresh = invalid & ~already_bad
         # each bad row is charged to the first required column that failed, so counts add up
-        report.reject(f"unparseable {name}", int(fresh.sum()))
+        report.reject(f"unparseable {_LABELS.get(name, name)}", int(fresh.sum()))
         already_bad = already_bad | invalid
     return out.filter(~already_bad) if bool(already_bad.any()) else out
 
@@ -225,8 +228,12 @@ def read_many_canonical(
             bad_files = set(batch.filter(invalid)["_file"].unique().to_list())
             retry = sorted(bad_files)
             good = batch.filter(~pl.col("_file").is_in(retry)).drop("_path")
-            for file_index, count in good.group_by("_file").len().iter_rows():
-                reports[file_index].rows_read += int(count)
+            counts = dict(batch.group_by("_file").len().iter_rows())
+            for i in nonempty:
+                if i not in counts:
+                    reports[i].notes.append("header only")
+                elif i not in bad_files:
+                    reports[i].rows_read += int(counts[i])
             frames.append(good)
     for i in retry:
         one = read_canonical(paths[i], mapping, required, reports[i])
