@@ -1,0 +1,5 @@
+"""``python -m withcare.cli`` runs the command-line tool."""
+
+from withcare.cli import main
+
+main()
