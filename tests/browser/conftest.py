@@ -1,0 +1,100 @@
+"""Fixtures for the browser tests: one live server and one Chromium for the whole session.
+
+Every test gets its own browser context (its own cookies), so tests never share a log-in. Chromium is
+Debian's (``/usr/bin/chromium``); Playwright never downloads a browser. Without Chromium or axe-core
+the tests are skipped on a developer's machine and fail under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, LiveSite, fill_login, live_site
+from tests.browser.support import under_ci as _under_ci
+
+ContextFactory = Callable[..., BrowserContext]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder drives a real browser."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing(what: str) -> None:
+    if _under_ci():
+        pytest.fail(f"{what} is required under CI=true (make system-deps / npm ci)", pytrace=False)
+    pytest.skip(f"{what} is not installed here (CI installs it and never skips)")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
+    with live_site(tmp_path_factory.mktemp("browser-site")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        _missing(f"Chromium at {CHROMIUM}")
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    if not AXE.exists():
+        _missing(f"axe-core at {AXE}")
+    return AXE
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: LiveSite) -> Iterator[ContextFactory]:
+    """Make browser contexts (closed after the test); keyword arguments go to new_context."""
+    made: list[BrowserContext] = []
+
+    def make(**options: object) -> BrowserContext:
+        options.setdefault("base_url", site.base_url)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)  # type: ignore[arg-type]
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: ContextFactory) -> Page:
+    return new_context().new_page()
+
+
+@pytest.fixture
+def log_in(site: LiveSite) -> Callable[[Page, str], Page]:
+    """Log ``page`` in as the test-world account ``key`` through the real forms."""
+
+    def do(page: Page, key: str) -> Page:
+        fill_login(page, site, key)
+        return page
+
+    return do
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")

@@ -1,0 +1,233 @@
+"""Support for the browser tests: a live server, log-in through the real forms, axe-core scans.
+
+The server is the real application (``create_app``) served by uvicorn on loopback, over a fresh,
+migrated SQLite database holding the test world. It uses the real wall clock, so the one-time codes
+typed into the second-factor form are the ones an authenticator app would show.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from playwright.sync_api import Page
+
+from withcare.clock import SystemClock
+from withcare.config import Settings
+from withcare.db import migrate
+from withcare.db.engine import Database
+from withcare.security import totp
+from withcare.services.platform import Platform
+from withcare.web.app import create_app
+from withcare_testing.world import PASSWORD, Account, World, build_world
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("WITHCARE_CHROMIUM", "/usr/bin/chromium"))
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# The seven roles, each by the test-world account that holds it, and the page that role works on.
+ROLES: dict[str, str] = {
+    "person": "person_in_care",
+    "carer": "carer",
+    "clinician": "clinician",
+    "manager": "service_manager",
+    "researcher": "researcher",
+    "evaluator": "technology_evaluator",
+    "admin": "admin",
+}
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+@dataclass
+class LiveSite:
+    """The running application: where it listens and the test world inside it."""
+
+    base_url: str
+    world: World
+    data_dir: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def account(self, key: str) -> Account:
+        return self.world[key]
+
+    def code_for(self, key: str) -> str:
+        account = self.account(key)
+        assert account.totp_secret, f"{key} has no second factor"
+        return totp.code_at(account.totp_secret, SystemClock().now())
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+@contextmanager
+def live_site(data_dir: Path) -> Iterator[LiveSite]:
+    """Migrate a fresh SQLite database, build the test world in it and serve the app on loopback."""
+    url = f"sqlite:///{data_dir / 'withcare.sqlite'}"
+    database = Database(url)
+    migrate.upgrade(database)
+    database.dispose()
+    settings = Settings(data_dir=data_dir, database_url=url, secret_key=b"browser-test-secret-key")
+    platform = Platform(settings, SystemClock())
+    world = build_world(platform)
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(platform), log_level="warning", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    # Server.run installs signal handlers only in the main thread, so a thread is safe here.
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="withcare-uvicorn", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the Withcare test server did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveSite(f"http://127.0.0.1:{port}", world, data_dir)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        platform.close()
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def heading(page: Page) -> str:
+    """The text of the page's single top-level heading."""
+    headings = page.locator("main h1")
+    assert headings.count() == 1, f"{page.url} has {headings.count()} <h1> in <main>"
+    return headings.inner_text().strip()
+
+
+def fill_login(page: Page, site: LiveSite, key: str) -> None:
+    """Log in through the real forms: e-mail and password, then the one-time code for staff."""
+    account = site.account(key)
+    page.goto(site.url("/login"))
+    page.get_by_label("E-mail address").fill(account.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    if account.role.is_staff:
+        page.wait_for_url("**/login/second-factor**")
+        page.get_by_label("6-digit code").fill(site.code_for(key))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, (
+        f"log-in as {key} failed: {page.url}: {page.inner_text('main')}"
+    )
+
+
+# --- accessibility ----------------------------------------------------------------------------
+
+
+@dataclass
+class Violation:
+    where: str
+    rule: str
+    impact: str
+    help: str
+    targets: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        targets = ", ".join(self.targets[:6]) + (" …" if len(self.targets) > 6 else "")
+        return f"{self.where}: [{self.impact}] {self.rule} – {self.help} – at {targets}"
+
+
+def axe_scan(page: Page, where: str) -> list[Violation]:
+    """Run axe-core's WCAG 2.x A/AA rules on the page as it is now; every violation, per node."""
+    if not AXE.exists():
+        raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (make test does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    found = []
+    for violation in result["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        found.append(
+            Violation(
+                where=where,
+                rule=violation["id"],
+                impact=str(violation.get("impact")),
+                help=violation["help"],
+                targets=targets,
+            )
+        )
+    return found
+
+
+def report(violations: list[Violation]) -> str:
+    return "\n".join(str(v) for v in violations) or "none"
+
+
+def goto(page: Page, path: str, status: int = 200) -> None:
+    """Open ``path`` and check the final response's status (after redirects)."""
+    response = page.goto(path)
+    assert response is not None, f"no response for {path}"
+    assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
+
+
+def horizontal_overflow(page: Page) -> dict[str, Any]:
+    """How wide the document is against the viewport, and which elements stick out on the right.
+
+    Elements inside a horizontally scrollable box (wide data tables) are not counted: WCAG 1.4.10
+    allows two-dimensional content such as tables to scroll on their own.
+    """
+    result: dict[str, Any] = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const scrolls = (el) => {
+            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+              const s = getComputedStyle(p);
+              if (['auto', 'scroll'].includes(s.overflowX)) return true;
+            }
+            return false;
+          };
+          const out = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            if (r.right > width + 1 && !scrolls(el)) {
+              const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + (el.className && typeof el.className === 'string'
+                   ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+              out.push(name + ' right=' + Math.round(r.right));
+            }
+          }
+          return {scrollWidth: document.documentElement.scrollWidth, width, offenders: out};
+        }"""
+    )
+    return result
