@@ -48,7 +48,7 @@ def test_every_instrument_is_a_valid_questionnaire(instrument_id: str) -> None:
 
 def test_phq9_questionnaire_uses_loinc() -> None:
     data = validated(questionnaire("phq9"))
-    assert data["code"][0] == {"system": LOINC, "code": "44249-1", "display": data["title"][:-9]}
+    assert (data["code"][0]["system"], data["code"][0]["code"]) == (LOINC, "44249-1")
     assert data["item"][8]["code"][0]["code"] == "44260-8"
     first = data["item"][0]["answerOption"][0]["valueCoding"]
     assert (first["system"], first["code"]) == (LOINC, "LA6568-5")
