@@ -19,6 +19,7 @@ from typing import Any
 
 import uvicorn
 from playwright.sync_api import Page
+from withcare_testing.world import PASSWORD, Account, World, build_world
 
 from withcare.clock import SystemClock
 from withcare.config import Settings
@@ -27,7 +28,6 @@ from withcare.db.engine import Database
 from withcare.security import totp
 from withcare.services.platform import Platform
 from withcare.web.app import create_app
-from withcare_testing.world import PASSWORD, Account, World, build_world
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("WITHCARE_CHROMIUM", "/usr/bin/chromium"))
