@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from withcare.cli import registry
 from withcare.cli.core import register as register_core
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
 )
 register_core(app)
+registry.register(app)
 
 
 def main() -> None:
