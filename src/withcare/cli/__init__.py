@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from withcare.cli import registry
+from withcare.cli import registry, score
 from withcare.cli.core import register as register_core
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
 )
 register_core(app)
+score.register(app)
 registry.register(app)
 
 
