@@ -136,7 +136,7 @@ def run_features(
 def _execute(
     tasks: list[ParticipantTask], executor: str, workers: int, scheduler: str | None
 ) -> Iterator[ParticipantOutcome]:
-    if executor == "local" and workers == 1 or len(tasks) <= 1 and executor != "dask":
+    if (executor == "local" and workers == 1) or (len(tasks) <= 1 and executor != "dask"):
         for task in tasks:
             yield run_participant(task)
     elif executor in ("local", "process"):
@@ -154,13 +154,13 @@ def _execute_dask(tasks: list[ParticipantTask], scheduler: str) -> Iterator[Part
     from distributed import as_completed as dask_completed
 
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     try:
         futures: list[Any] = client.map(run_participant, tasks, pure=False)
-        for future in dask_completed(futures, loop=client.loop):
-            outcome: ParticipantOutcome = client.gather(future)
+        for future in dask_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            outcome: ParticipantOutcome = client.gather(future)  # type: ignore[no-untyped-call]
             yield outcome
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]

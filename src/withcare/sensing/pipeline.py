@@ -32,7 +32,7 @@ from withcare.sensing.options import FeatureOptions
 from withcare.sensing.readers.base import ParticipantSource
 from withcare.sensing.readers.days import iter_stream_days
 from withcare.sensing.rejects import FileReport
-from withcare.sensing.streams import Stream
+from withcare.sensing.streams import Stream, empty_frame
 
 ID_COLUMNS: tuple[str, ...] = ("participant", "date", "timezone", "platform", "day_hours")
 
@@ -99,18 +99,12 @@ def stage_one(
         calls, texts = social["calls"].get(day), social["texts"].get(day)
         # an event log only records events: on a day the phone recorded anything, no row means zero
         if "calls" in streams:
-            row.update(call_features(calls if calls is not None else _empty("calls")))
+            row.update(call_features(calls if calls is not None else empty_frame("calls")))
         if "texts" in streams:
-            row.update(text_features(texts if texts is not None else _empty("texts")))
+            row.update(text_features(texts if texts is not None else empty_frame("texts")))
         if "calls" in streams or "texts" in streams:
             row["num_uniq_individuals_call_or_text"] = distinct_contacts(calls, texts)
     return parts
-
-
-def _empty(stream: Stream) -> pl.DataFrame:
-    from withcare.sensing.streams import empty_frame
-
-    return empty_frame(stream)
 
 
 def stage_two(

@@ -128,7 +128,7 @@ def _changed_days(
         hour = hour_of_name(parts[-1])
         if stream not in STREAMS or hour is None:
             return None  # identifiers, or a layout without hourly files: recompute the participant
-        found = candidate_days(RawFile(Path(key), stream, hour), tz)  # type: ignore[arg-type]
+        found = candidate_days(RawFile(Path(key), stream, hour), tz)
         if found is None:
             return None
         days |= found

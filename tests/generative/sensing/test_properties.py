@@ -27,15 +27,19 @@ cell = st.one_of(
     st.text(alphabet=string.printable, max_size=6),
     st.sampled_from(["", "nan", '"', "1e400", "-0", "NULL"]),
 )
-good_row = st.tuples(st.integers(0, 3_599_999), st.floats(-90, 90), st.floats(-180, 180), st.floats(0, 100)).map(
-    lambda r: f"{T0 + r[0]},x,{r[1]},{r[2]},0,{r[3]}"
-)
+good_row = st.tuples(
+    st.integers(0, 3_599_999), st.floats(-90, 90), st.floats(-180, 180), st.floats(0, 100)
+).map(lambda r: f"{T0 + r[0]},x,{r[1]},{r[2]},0,{r[3]}")
 junk_row = st.lists(cell, min_size=0, max_size=8).map(",".join)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.one_of(good_row, junk_row), max_size=25), header=st.booleans())
-def test_readers_never_crash_and_account_for_every_row(tmp_path: Path, rows: list[str], header: bool) -> None:
+def test_readers_never_crash_and_account_for_every_row(
+    tmp_path: Path, rows: list[str], header: bool
+) -> None:
     folder = tmp_path / "p" / "gps"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "2024-05-01 10_00_00.csv"
@@ -63,15 +67,26 @@ chunk = st.tuples(
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(chunk, min_size=1, max_size=30), st.floats(3_600, 86_400))
-def test_timeline_covers_exactly_the_fillable_time(items: list[tuple[float, ...]], max_fill: float) -> None:
+def test_timeline_covers_exactly_the_fillable_time(
+    items: list[tuple[float, ...]], max_fill: float
+) -> None:
     config = MobilityConfig(max_fill_s=max_fill)
     rows, t = [], 0.0
     for gap, dur, moving, dlat, dlon, path in items:
         start = t + gap
         rows.append(
-            {"start": start, "end": start + dur, "moving": moving, "lat": 51.5 + dlat, "lon": -0.1 + dlon,
-             "lat0": 51.5 + dlat, "lon0": -0.1 + dlon, "lat1": 51.5 + dlat / 2, "lon1": -0.1 + dlon / 2,
-             "path_m": path if moving else 0.0}
+            {
+                "start": start,
+                "end": start + dur,
+                "moving": moving,
+                "lat": 51.5 + dlat,
+                "lon": -0.1 + dlon,
+                "lat0": 51.5 + dlat,
+                "lon0": -0.1 + dlon,
+                "lat1": 51.5 + dlat / 2,
+                "lon1": -0.1 + dlon / 2,
+                "path_m": path if moving else 0.0,
+            }
         )
         t = start + dur
     chunks = pl.DataFrame(rows, schema=CHUNK_SCHEMA)

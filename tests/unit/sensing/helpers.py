@@ -13,7 +13,9 @@ def ms(stamp: str) -> int:
 
 
 def hour_name(t_ms: int) -> str:
-    return datetime.fromtimestamp(t_ms // 3_600_000 * 3600, UTC).strftime("%Y-%m-%d %H_%M_%S") + ".csv"
+    return (
+        datetime.fromtimestamp(t_ms // 3_600_000 * 3600, UTC).strftime("%Y-%m-%d %H_%M_%S") + ".csv"
+    )
 
 
 def write_gps(root: Path, participant: str, rows: list[tuple[int, float, float, float]]) -> None:

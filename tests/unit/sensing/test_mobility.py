@@ -43,7 +43,14 @@ def test_a_day_at_work_splits_time_and_counts_the_commute(tmp_path: Path) -> Non
     t0 = ms(day + "08:00:00")
     for i in range(600):
         f = i / 599
-        rows.append((t0 + i * 1000, HOME[0] + f * (WORK[0] - HOME[0]), HOME[1] + f * (WORK[1] - HOME[1]), 8.0))
+        rows.append(
+            (
+                t0 + i * 1000,
+                HOME[0] + f * (WORK[0] - HOME[0]),
+                HOME[1] + f * (WORK[1] - HOME[1]),
+                8.0,
+            )
+        )
     rows += bursts(ms(day + "08:10:00"), ms(day + "17:00:00"), *WORK)
     rows += bursts(ms(day + "17:30:00"), ms("2024-05-02T00:00:00"), *HOME)
     write_gps(tmp_path, "p1", rows)

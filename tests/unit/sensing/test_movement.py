@@ -13,7 +13,12 @@ def _signal(cadence: float, seconds: int, scale: float = 1.0, hz: float = 10.0) 
     rng = np.random.default_rng(1)
     z = mag + rng.normal(0, 0.01, t.size)
     return pl.DataFrame(
-        {"t": (1_714_557_600_000 + t * 1000).astype(np.int64), "x": 0.0 * t, "y": 0.0 * t, "z": z * scale}
+        {
+            "t": (1_714_557_600_000 + t * 1000).astype(np.int64),
+            "x": 0.0 * t,
+            "y": 0.0 * t,
+            "z": z * scale,
+        }
     )
 
 

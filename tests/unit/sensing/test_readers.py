@@ -74,7 +74,9 @@ def test_missing_column_rejects_every_row_of_that_file(tmp_path: Path) -> None:
     folder = tmp_path / "p1" / "gps"
     folder.mkdir(parents=True)
     t0 = ms("2024-05-01T10:00:00")
-    (folder / "2024-05-01 10_00_00.csv").write_text(f"timestamp,latitude\n{t0},51.5\n{t0 + 1000},51.5\n")
+    (folder / "2024-05-01 10_00_00.csv").write_text(
+        f"timestamp,latitude\n{t0},51.5\n{t0 + 1000},51.5\n"
+    )
     days, reports = _days(BeiweParticipant(tmp_path, "p1"))
     assert days == {}
     assert reports[0].rejected == {"missing column 'longitude'": 2}
@@ -85,7 +87,9 @@ def test_broken_quoting_falls_back_without_losing_good_lines(tmp_path: Path) -> 
     folder.mkdir(parents=True)
     t0 = ms("2024-05-01T10:00:00")
     body = [f"{t0 + i * 1000},x,51.5,-0.1,0,8" for i in range(3)]
-    (folder / "2024-05-01 10_00_00.csv").write_text("\n".join([GPS_HEADER, *body, '1,"unterminated,2,3']) + "\n")
+    (folder / "2024-05-01 10_00_00.csv").write_text(
+        "\n".join([GPS_HEADER, *body, '1,"unterminated,2,3']) + "\n"
+    )
     days, reports = _days(BeiweParticipant(tmp_path, "p1"))
     assert days[date(2024, 5, 1)].height == 3
     assert reports[0].rows_rejected >= 1
@@ -93,7 +97,10 @@ def test_broken_quoting_falls_back_without_losing_good_lines(tmp_path: Path) -> 
 
 def test_rows_split_at_local_midnight_not_utc_midnight(tmp_path: Path) -> None:
     # India is UTC+05:30: local midnight falls at 18:30 UTC, in the middle of an hourly file
-    rows = [(ms("2024-05-01T18:29:00"), 12.9, 77.6, 5.0), (ms("2024-05-01T18:31:00"), 12.9, 77.6, 5.0)]
+    rows = [
+        (ms("2024-05-01T18:29:00"), 12.9, 77.6, 5.0),
+        (ms("2024-05-01T18:31:00"), 12.9, 77.6, 5.0),
+    ]
     write_gps(tmp_path, "p1", rows)
     days, _ = _days(BeiweParticipant(tmp_path, "p1"), tz="Asia/Kolkata")
     assert sorted(days) == [date(2024, 5, 1), date(2024, 5, 2)]
@@ -127,10 +134,26 @@ def test_registry_and_hidden_folders_are_not_participants(tmp_path: Path) -> Non
 
 def _lamp_events(t0: int) -> list[dict[str, object]]:
     return [
-        {"timestamp": t0, "sensor": "lamp.gps", "data": {"latitude": 40.7, "longitude": -74.0, "accuracy": 5}},
-        {"timestamp": t0 + 1000, "sensor": "lamp.gps", "data": {"latitude": "bad", "longitude": -74.0}},
-        {"timestamp": t0 + 2000, "sensor": "lamp.calls", "data": {"trace": "h1", "type": 2, "duration": 60}},
-        {"timestamp": t0 + 3000, "sensor": "lamp.sms", "data": {"trace": "h2", "type": 1, "length": 20}},
+        {
+            "timestamp": t0,
+            "sensor": "lamp.gps",
+            "data": {"latitude": 40.7, "longitude": -74.0, "accuracy": 5},
+        },
+        {
+            "timestamp": t0 + 1000,
+            "sensor": "lamp.gps",
+            "data": {"latitude": "bad", "longitude": -74.0},
+        },
+        {
+            "timestamp": t0 + 2000,
+            "sensor": "lamp.calls",
+            "data": {"trace": "h1", "type": 2, "duration": 60},
+        },
+        {
+            "timestamp": t0 + 3000,
+            "sensor": "lamp.sms",
+            "data": {"trace": "h2", "type": 1, "length": 20},
+        },
         {"timestamp": t0 + 4000, "sensor": "lamp.accelerometer", "data": {"x": 0, "y": 0, "z": 1}},
         "not an event",
     ]
@@ -149,11 +172,17 @@ def test_mindlamp_exports_in_all_three_shapes(tmp_path: Path, suffix: str) -> No
         path.write_text("\n".join(json.dumps(e) for e in events))
     else:
         flat = [
-            {"timestamp": e["timestamp"], "sensor": e["sensor"], **{f"data.{k}": v for k, v in e["data"].items()}}
+            {
+                "timestamp": e["timestamp"],
+                "sensor": e["sensor"],
+                **{f"data.{k}": v for k, v in e["data"].items()},
+            }
             for e in events
             if isinstance(e, dict)
         ]
-        pl.DataFrame(flat, infer_schema_length=None).with_columns(pl.all().cast(pl.String)).write_csv(path)
+        pl.DataFrame(flat, infer_schema_length=None).with_columns(
+            pl.all().cast(pl.String)
+        ).write_csv(path)
     assert detect_format(tmp_path) == "mindlamp"
     source = MindLampParticipant(tmp_path, "u1")
     gps, gps_reports = _days(source, "gps")

@@ -10,20 +10,35 @@ from withcare.sensing.streams import SCHEMAS
 
 def test_call_and_text_counts_and_distinct_contacts() -> None:
     calls = pl.DataFrame(
-        {"t": [1, 2, 3, 4], "contact": ["a", "a", "b", "c"], "direction": ["in", "in", "out", "missed"],
-         "duration_s": [60.0, 120.0, 30.0, 0.0]},
+        {
+            "t": [1, 2, 3, 4],
+            "contact": ["a", "a", "b", "c"],
+            "direction": ["in", "in", "out", "missed"],
+            "duration_s": [60.0, 120.0, 30.0, 0.0],
+        },
         schema=SCHEMAS["calls"],
     )
     texts = pl.DataFrame(
-        {"t": [1, 2, 3], "contact": ["a", "d", "d"], "direction": ["out", "in", "in"], "kind": ["sms", "sms", "mms"],
-         "length": [10.0, 5.0, None]},
+        {
+            "t": [1, 2, 3],
+            "contact": ["a", "d", "d"],
+            "direction": ["out", "in", "in"],
+            "kind": ["sms", "sms", "mms"],
+            "length": [10.0, 5.0, None],
+        },
         schema=SCHEMAS["texts"],
     )
     c = call_features(calls)
     assert (c["num_in_call"], c["num_in_caller"], c["total_mins_in_call"]) == (2, 1, 3.0)
     assert (c["num_out_call"], c["num_mis_call"], c["num_mis_caller"]) == (1, 1, 1)
     t = text_features(texts)
-    assert (t["num_s"], t["num_r"], t["num_mms_r"], t["total_char_r"], t["num_uniq_r"]) == (1, 1, 1, 5.0, 1)
+    assert (t["num_s"], t["num_r"], t["num_mms_r"], t["total_char_r"], t["num_uniq_r"]) == (
+        1,
+        1,
+        1,
+        5.0,
+        1,
+    )
     assert distinct_contacts(calls, texts) == 4
 
 

@@ -6,7 +6,7 @@ docs/sensing/features.md for every formula and for how each differs from Forest.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -56,15 +56,12 @@ def mobility_features(
 
 
 def _overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    return np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None)
+    return np.asarray(np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None))
 
 
 def _local_clock(day: date, hour: int, tz: str) -> float:
-    return (
-        datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).timestamp() + 0.0
-        if hour == 0
-        else (datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).timestamp())
-    )
+    """Epoch seconds of a local wall-clock hour (Forest's day part is 08:00-19:59 local)."""
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).timestamp()
 
 
 def _day_features(
@@ -252,4 +249,4 @@ def _trips(
     }
 
 
-__all__ = ["MOBILITY_FEATURES", "mobility_features", "timedelta"]
+__all__ = ["MOBILITY_FEATURES", "mobility_features"]

@@ -128,4 +128,4 @@ def _long_runs(flag: np.ndarray, group: np.ndarray, min_len: int) -> np.ndarray:
     start = np.r_[True, (flag[1:] != flag[:-1]) | (group[1:] != group[:-1])]
     run = np.cumsum(start) - 1
     length = np.bincount(run)
-    return flag & (length[run] >= min_len)
+    return np.asarray(flag & (length[run] >= min_len), dtype=bool)

@@ -159,7 +159,7 @@ def read_canonical(
         frame = pl.read_csv(
             path,
             columns=[src for src, _ in mapping.values()],
-            schema_overrides={src: dtype for src, dtype in mapping.values()},
+            schema_overrides=dict(mapping.values()),
             encoding="utf8",
         )
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, ValueError):
@@ -205,7 +205,7 @@ def read_many_canonical(
             batch = (
                 pl.scan_csv(
                     [paths[i] for i in nonempty],
-                    schema_overrides={src: dtype for src, dtype in mapping.values()},
+                    schema_overrides=dict(mapping.values()),
                     include_file_paths="_path",
                 )
                 .select([*sources, "_path"])

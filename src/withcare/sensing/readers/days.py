@@ -13,9 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-import polars as pl
-
 import numpy as np
+import polars as pl
 
 from withcare.sensing.localtime import day_bounds_ms, local_dates
 from withcare.sensing.readers.base import PLAUSIBLE_MS, ParticipantSource, RawFile

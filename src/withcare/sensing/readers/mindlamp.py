@@ -181,9 +181,8 @@ def _read_json_events(path: Path, report: FileReport) -> pl.DataFrame | None:
             report.reject("malformed JSON file", 1)
             report.rows_read += 1
             return None
-        items = loaded.get("data", []) if isinstance(loaded, dict) else loaded
-        if not isinstance(items, list):
-            items = []
+        found: object = loaded.get("data", []) if isinstance(loaded, dict) else loaded
+        items = found if isinstance(found, list) else []
     flat: list[dict[str, str | None]] = []
     malformed = 0
     for item in items:
