@@ -7,6 +7,8 @@ Public surface::
     privacy_budget  PrivacyBudget, PrivacyBudgetExceeded
     dp              dp_count, dp_mean (OpenDP), charged to a PrivacyBudget
     engine          InMemoryEngine (reference), PersonRecord, published_counts, equity_report
+    duckdb_engine   DuckDBEngine: SQL counts that must agree with the reference engine
+    choice_report   decline_rates, alternatives_offered (P1, for managers)
 
 This package is pure: data in, safe statistics out. It never reads the database itself.
 """
