@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from withcare_testing.postgres import PostgresServer, PostgresUnavailable, start_server
-from withcare_testing.world import World, build_world
 
 from withcare.clock import ControllableClock
 from withcare.config import Settings
@@ -27,6 +25,8 @@ from withcare.db import migrate
 from withcare.db.engine import Database
 from withcare.services.platform import Platform
 from withcare.web.app import create_app
+from withcare_testing.postgres import PostgresServer, PostgresUnavailable, start_server
+from withcare_testing.world import World, build_world
 
 _counter = itertools.count()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from withcare.web.i18n import gettext
 
 
-def N_(message: str) -> str:  # noqa: N802  (the gettext convention)
+def N_(message: str) -> str:  # the gettext convention for "mark, do not translate yet"
     return message
 
 

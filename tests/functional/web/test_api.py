@@ -7,10 +7,10 @@ from collections.abc import Callable
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from withcare_testing.web import api_headers, log_in
-from withcare_testing.world import World
 
 from withcare.web.app import create_app
+from withcare_testing.web import api_headers, log_in
+from withcare_testing.world import World
 
 
 def test_contact_round_trip_and_validation_errors(

@@ -21,7 +21,9 @@ METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 def extracted_ids() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(SRC), METHODS, keywords=KEYWORDS,
+        str(SRC),
+        METHODS,
+        keywords=KEYWORDS,
         options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.add(message if isinstance(message, str) else message[0])
@@ -47,8 +49,9 @@ def test_language_switch_changes_the_page(client_factory: Callable[[], TestClien
     client = client_factory()
     page = client.get("/login")
     assert '<html lang="en">' in page.text
-    client.post("/language", data={"language": "cy", "next": "/login",
-                                   "csrf_token": csrf_from(page.text)})
+    client.post(
+        "/language", data={"language": "cy", "next": "/login", "csrf_token": csrf_from(page.text)}
+    )
     welsh = client.get("/login").text
     assert '<html lang="cy">' in welsh
     assert "Log in</h1>" not in welsh
@@ -66,7 +69,9 @@ def test_a_person_s_saved_language_follows_them(
     web_world: World, client_factory: Callable[[], TestClient]
 ) -> None:
     client = log_in(client_factory(), web_world, web_world["person"])
-    client.post("/language", data={"language": "cy", "next": "/",
-                                   "csrf_token": csrf_from(client.get("/").text)})
+    client.post(
+        "/language",
+        data={"language": "cy", "next": "/", "csrf_token": csrf_from(client.get("/").text)},
+    )
     fresh = log_in(client_factory(), web_world, web_world["person"])
     assert '<html lang="cy">' in fresh.get("/").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+
 from withcare_testing.web import csrf_from, log_in
 from withcare_testing.world import PASSWORD, World
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from withcare_testing.web import api_headers, csrf_from, log_in
-from withcare_testing.world import World
 
 from withcare.security.authorisation import PERSON_SCOPED, Permission
 from withcare.web.app import create_app
 from withcare.web.route_index import api_routes, other_routes
+from withcare_testing.web import api_headers, csrf_from, log_in
+from withcare_testing.world import World
 
 # Framework routes that serve no personal data: the OpenAPI description and static files.
 UNGUARDED_BY_DESIGN = {"/api/openapi.json", "/static"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from withcare_testing.world import PASSWORD, World
 
 from withcare.clock import ControllableClock
 from withcare.domain.roles import Role
 from withcare.services.errors import InvalidInput, LoginFailed
+from withcare_testing.world import PASSWORD, World
 
 
 def test_person_in_care_logs_in_with_a_password_only(world: World) -> None:

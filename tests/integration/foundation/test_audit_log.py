@@ -6,12 +6,12 @@ import threading
 
 import pytest
 from sqlalchemy import delete, select, text, update
-from withcare_testing.world import World
 
 from withcare.db.models import AuditEvent
 from withcare.services.pagination import PageRequest
 from withcare.services.platform import Platform
 from withcare.services.unit_of_work import actor_for
+from withcare_testing.world import World
 
 
 def actor(world: World, key: str):  # type: ignore[no-untyped-def]

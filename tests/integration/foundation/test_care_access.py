@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from withcare_testing.world import World
 
 from withcare.db.models import User
 from withcare.security.authorisation import AccessDenied, Actor
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.services.unit_of_work import actor_for
+from withcare_testing.world import World
 
 
 def actor(world: World, key: str) -> Actor:
