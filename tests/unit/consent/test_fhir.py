@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from fhir.resources.R4B.consent import Consent
 
 from withcare.domain.consent import (
@@ -35,34 +38,43 @@ def history() -> ConsentHistory:
     return h
 
 
-def by_stream(resources: list[Consent]) -> dict[str, Consent]:
-    return {r.provision.code[0].coding[0].code: r for r in resources}
+def exported(resources: list[Consent]) -> dict[str, dict[str, Any]]:
+    """The JSON a consumer receives, keyed by data stream."""
+    documents = [json.loads(r.model_dump_json()) for r in resources]
+    return {d["provision"]["code"][0]["coding"][0]["code"]: d for d in documents}
 
 
 def test_one_valid_r4_consent_per_decided_item() -> None:
     resources = consent_resources(history(), "Patient/p1", AT + timedelta(days=3))
     assert len(resources) == 3
-    for resource in resources:
-        reparsed = Consent.model_validate_json(resource.model_dump_json())
-        assert reparsed.patient.reference == "Patient/p1"
-        assert reparsed.category[0].coding[0].code == "59284-0"
+    for document in exported(resources).values():
+        Consent.model_validate(document)  # the exported JSON parses back into an R4 Consent
+        assert document["patient"]["reference"] == "Patient/p1"
+        assert document["category"][0]["coding"][0]["code"] == "59284-0"
 
 
 def test_statuses_and_provisions_follow_the_decisions() -> None:
-    resources = by_stream(consent_resources(history(), "Patient/p1", AT + timedelta(days=3)))
+    documents = exported(consent_resources(history(), "Patient/p1", AT + timedelta(days=3)))
     sleep, location, check_ins = (
-        resources["sleep"],
-        resources["smartphone_location"],
-        resources["check_ins"],
+        documents["sleep"],
+        documents["smartphone_location"],
+        documents["check_ins"],
     )
-    assert (sleep.status, sleep.provision.type) == ("active", "permit")
-    assert sleep.scope.coding[0].code == "research"
-    assert sleep.provision.purpose[0].code == "HRESCH"
-    assert sleep.policyRule.coding[0].code == "OPTIN"
-    assert (location.status, location.provision.type) == ("inactive", "permit")
-    assert location.provision.period.end is not None
-    assert (check_ins.status, check_ins.provision.type) == ("active", "deny")
-    assert check_ins.policyRule.coding[0].code == "OPTOUT"
+    assert (sleep["status"], sleep["provision"]["type"]) == ("active", "permit")
+    assert sleep["scope"]["coding"][0]["code"] == "research"
+    assert sleep["provision"]["purpose"][0]["code"] == "HRESCH"
+    assert sleep["policyRule"]["coding"][0]["code"] == "OPTIN"
+    assert (location["status"], location["provision"]["type"]) == ("inactive", "permit")
+    assert "end" in location["provision"]["period"]
+    assert (check_ins["status"], check_ins["provision"]["type"]) == ("active", "deny")
+    assert check_ins["policyRule"]["coding"][0]["code"] == "OPTOUT"
+
+
+def test_an_invalid_consent_is_rejected_by_the_validator() -> None:
+    document = next(iter(exported(consent_resources(history(), "Patient/p1", AT)).values()))
+    document["status"] = 42
+    with pytest.raises(ValueError):
+        Consent.model_validate(document)
 
 
 def test_nothing_is_exported_for_items_never_decided() -> None:
