@@ -20,16 +20,22 @@ def _config() -> Config:
     return config
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """Each capability's migrations form their own branch off the foundation, so there may be
+    several heads; the schema is current when all of them are applied."""
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
-def current_revision(database: Database) -> str | None:
+def current_revisions(database: Database) -> frozenset[str]:
     with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def upgrade(database: Database, revision: str = "head") -> None:
+def is_current(database: Database) -> bool:
+    return current_revisions(database) == head_revisions()
+
+
+def upgrade(database: Database, revision: str = "heads") -> None:
     """Bring the schema to ``revision``; a no-op when it is already there."""
     config = _config()
     with database.engine.begin() as connection:
@@ -37,9 +43,9 @@ def upgrade(database: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def autogenerate(database: Database, message: str) -> None:
+def autogenerate(database: Database, message: str, rev_id: str | None = None) -> None:
     """Write a new migration by comparing the models with the database (developers only)."""
     config = _config()
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=True)
+        command.revision(config, message=message, autogenerate=True, rev_id=rev_id)

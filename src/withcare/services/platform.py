@@ -16,6 +16,7 @@ from withcare.db.engine import Database
 from withcare.security.audit_chain import ChainReport
 from withcare.security.authorisation import Actor
 from withcare.services.audit import AuditWriter, verify
+from withcare.services.events import EventBus
 from withcare.services.unit_of_work import UnitOfWork
 
 
@@ -29,6 +30,7 @@ class Platform:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.database = Database(settings.database_url)
+        self.events = EventBus()
         self.accounts = AccountService(self)
         self.care = CareService(self)
         self.admin = AdminService(self)
@@ -49,7 +51,7 @@ class Platform:
         migrations.upgrade(self.database)
 
     def schema_is_current(self) -> bool:
-        return migrations.current_revision(self.database) == migrations.head_revision()
+        return migrations.is_current(self.database)
 
     def verify_audit(self) -> ChainReport:
         with self.database.transaction() as session:

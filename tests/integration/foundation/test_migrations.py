@@ -20,4 +20,4 @@ def test_schema_matches_models_and_is_current(platform: Platform) -> None:
 
 def test_migrating_again_is_a_no_op(platform: Platform) -> None:
     migrate.upgrade(platform.database)
-    assert migrate.current_revision(platform.database) == migrate.head_revision()
+    assert migrate.current_revisions(platform.database) == migrate.head_revisions()
