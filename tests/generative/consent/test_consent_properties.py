@@ -53,7 +53,12 @@ def _wording(tag: str) -> dict[str, str]:
 def documents(draw: st.DrawFn) -> ConsentDocuments:
     """Two versions; v2 rewords a random subset of purposes and streams."""
     offered = draw(st.sets(st.sampled_from(ALL_ITEMS), min_size=1, max_size=20))
-    bases = {item: draw(st.sampled_from([Basis.EXPLICIT, *Basis])) for item in offered}
+    bases = {
+        item: Basis.EXPLICIT
+        if item.stream.is_passive_sensing
+        else draw(st.sampled_from([Basis.EXPLICIT, *Basis]))
+        for item in offered
+    }
     reworded_p = draw(st.sets(st.sampled_from(PURPOSES)))
     reworded_s = draw(st.sets(st.sampled_from(STREAMS)))
     items = [

@@ -67,5 +67,9 @@ def test_broken_document_data_is_caught_at_load_time() -> None:
                 items=[{"purpose": "research", "streams": ["sleep", "sleep"], "basis": "explicit"}]
             )
         )
+    with pytest.raises(ConsentDocumentError, match="explicit yes"):
+        documents_from_mapping(
+            _one_version(items=[{"purpose": "research", "streams": ["sleep"], "basis": "implied"}])
+        )
     with pytest.raises(ConsentDocumentError, match="lacks"):
         documents_from_mapping(_one_version(purposes={"research": {"title_en": "t"}}))

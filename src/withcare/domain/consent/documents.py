@@ -166,9 +166,13 @@ def documents_from_mapping(data: Mapping[str, Any]) -> ConsentDocuments:
             },
             items=items,
         )
-        for item in items:
+        for item, basis in items.items():
             if item.purpose not in document.purposes or item.stream not in document.streams:
                 raise ConsentDocumentError(f"v{number} offers {item} without wording for it")
+            if item.stream.is_passive_sensing and basis is not Basis.EXPLICIT:
+                raise ConsentDocumentError(
+                    f"v{number}: {item} is smartphone sensing, which always needs an explicit yes"
+                )
         if document.effective_from.tzinfo is None:
             raise ConsentDocumentError(f"v{number} effective_from must carry a time zone")
         versions.append(document)
