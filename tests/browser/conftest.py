@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, LiveSite, fill_login, live_site
+from tests.browser.support import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ContextFactory,
+    LiveSite,
+    fill_login,
+    live_site,
+)
 from tests.browser.support import under_ci as _under_ci
-
-ContextFactory = Callable[..., BrowserContext]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,15 +11,14 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from playwright.sync_api import Page
-from withcare_testing.world import PASSWORD, Account, World, build_world
+from playwright.sync_api import BrowserContext, Page
 
 from withcare.clock import SystemClock
 from withcare.config import Settings
@@ -28,6 +27,7 @@ from withcare.db.engine import Database
 from withcare.security import totp
 from withcare.services.platform import Platform
 from withcare.web.app import create_app
+from withcare_testing.world import PASSWORD, Account, World, build_world
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("WITHCARE_CHROMIUM", "/usr/bin/chromium"))
@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+ContextFactory = Callable[..., BrowserContext]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # The seven roles, each by the test-world account that holds it, and the page that role works on.
@@ -130,17 +131,25 @@ def heading(page: Page) -> str:
     return headings.inner_text().strip()
 
 
-def fill_login(page: Page, site: LiveSite, key: str) -> None:
-    """Log in through the real forms: e-mail and password, then the one-time code for staff."""
+def fill_login(
+    page: Page, site: LiveSite, key: str, on_second_factor: Callable[[], None] | None = None
+) -> None:
+    """Log in through the real forms: e-mail and password, then the one-time code for staff.
+
+    Fields are found by their ids so this works in every language; ``on_second_factor`` runs while
+    the second-factor form is shown (to scan it, say).
+    """
     account = site.account(key)
     page.goto(site.url("/login"))
-    page.get_by_label("E-mail address").fill(account.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#email").fill(account.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form[action='/login'] button[type=submit]").click()
     if account.role.is_staff:
         page.wait_for_url("**/login/second-factor**")
-        page.get_by_label("6-digit code").fill(site.code_for(key))
-        page.get_by_role("button", name="Continue").click()
+        if on_second_factor is not None:
+            on_second_factor()
+        page.locator("#code").fill(site.code_for(key))
+        page.locator("main form[action='/login/second-factor'] button[type=submit]").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, (
         f"log-in as {key} failed: {page.url}: {page.inner_text('main')}"
@@ -168,6 +177,7 @@ def axe_scan(page: Page, where: str) -> list[Violation]:
     if not AXE.exists():
         raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (make test does)")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # needs a context with bypass_csp=True: the app's CSP blocks added script tags
         page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"

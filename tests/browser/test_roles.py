@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.support import ROLES, LiveSite, goto, heading
+
 from withcare_testing.world import PASSWORD
 
 LogIn = Callable[[Page, str], Page]
