@@ -8,6 +8,7 @@ The public surface, in the order a service meets it::
     state      consent_state, item_state, ItemStatus               what holds at a moment
     policy     check, require, ConsentRequired, people_with_consent  the one enforcement point
     flows      DataFlow, flows_without_consent, used_before_withdrawal  what was used, honestly
+    page       consent_page, available_actions                     what the consent page shows
     fhir       consent_resources                                   FHIR R4 export
 """
 
@@ -33,6 +34,7 @@ from withcare.domain.consent.history import (
     ConsentHistory,
     InvalidConsentDecision,
 )
+from withcare.domain.consent.page import ConsentPage, PageItem, available_actions, consent_page
 from withcare.domain.consent.policy import (
     ConsentError,
     ConsentRequired,
@@ -56,6 +58,7 @@ __all__ = [
     "ConsentError",
     "ConsentHistory",
     "ConsentItem",
+    "ConsentPage",
     "ConsentRequired",
     "ConsentState",
     "DataFlow",
@@ -64,10 +67,13 @@ __all__ = [
     "InvalidConsentDecision",
     "ItemState",
     "ItemStatus",
+    "PageItem",
     "Purpose",
     "UsedBeforeWithdrawal",
+    "available_actions",
     "changed_items",
     "check",
+    "consent_page",
     "consent_resources",
     "consent_state",
     "flows_without_consent",
