@@ -3,7 +3,8 @@
 Fixes with reported accuracy of 51 m or worse are dropped (Forest's threshold). A fix that implies an
 impossible speed to *both* neighbours in its burst is a bad fix and is dropped. The rest are averaged
 into 10 s bins using the median (robust to single wild fixes), and consecutive bins are grouped into
-chunks of at most 60 s within a burst. A chunk is *moving* if its bins spread more than the pause
+chunks of at most 60 s within a burst; a chunk's observed time runs from its first fix to one
+sampling interval after its last. A chunk is *moving* if its bins spread more than the pause
 radius, else a *pause* at its centroid. Chunks are tiny (about 150 a day for 1-on/10-off sampling),
 which is what later lets the study-wide stages run from a cache without re-reading raw files.
 """
@@ -77,11 +78,26 @@ def gps_chunks(frame: pl.DataFrame, config: MobilityConfig) -> ChunkResult:
     if t.size == 0:
         return ChunkResult(pl.DataFrame(schema=CHUNK_SCHEMA), 0, low_accuracy, bad)
     bins = (
-        pl.DataFrame({"b": np.floor(t / config.bin_s).astype(np.int64), "lat": lat, "lon": lon})
+        pl.DataFrame(
+            {"b": np.floor(t / config.bin_s).astype(np.int64), "t": t, "lat": lat, "lon": lon}
+        )
         .group_by("b", maintain_order=True)
-        .agg(pl.col("lat").median(), pl.col("lon").median())
+        .agg(
+            pl.col("t").min().alias("t0"),
+            pl.col("t").max().alias("t1"),
+            pl.col("lat", "lon").median(),
+        )
     )
-    return ChunkResult(_chunk(bins, config), int(t.size), low_accuracy, bad)
+    return ChunkResult(
+        _chunk(bins, _sample_interval(t, config), config), int(t.size), low_accuracy, bad
+    )
+
+
+def _sample_interval(t: Floats, config: MobilityConfig) -> float:
+    """Typical time between fixes inside a burst: each fix stands for this much observed time."""
+    dt = np.diff(t)
+    inside = dt[(dt > 0) & (dt <= config.burst_gap_s)]
+    return float(np.clip(np.median(inside), 0.1, config.bin_s)) if inside.size else 1.0
 
 
 def _not_spikes(t: Floats, lat: Floats, lon: Floats, config: MobilityConfig) -> np.ndarray:
@@ -95,7 +111,7 @@ def _not_spikes(t: Floats, lat: Floats, lon: Floats, config: MobilityConfig) -> 
     return keep
 
 
-def _chunk(bins: pl.DataFrame, config: MobilityConfig) -> pl.DataFrame:
+def _chunk(bins: pl.DataFrame, interval: float, config: MobilityConfig) -> pl.DataFrame:
     bt = bins["b"].to_numpy().astype(np.float64) * config.bin_s
     blat = bins["lat"].to_numpy()
     blon = bins["lon"].to_numpy()
@@ -122,8 +138,9 @@ def _chunk(bins: pl.DataFrame, config: MobilityConfig) -> pl.DataFrame:
     )
     return pl.DataFrame(
         {
-            "start": bt[first],
-            "end": bt[last] + config.bin_s,
+            # observed time runs from the first fix to one sampling interval after the last
+            "start": bins["t0"].to_numpy()[first],
+            "end": bins["t1"].to_numpy()[last] + interval,
             "moving": moving,
             "lat": clat,
             "lon": clon,
