@@ -96,8 +96,8 @@ def _resample(
     cut = np.flatnonzero(np.diff(t) > 1.0) + 1
     starts = t[np.r_[0, cut]]
     ends = t[np.r_[cut, t.size] - 1]
-    n_pts = np.floor((ends - starts) * FS).astype(np.int64) + 1
-    seconds = n_pts // FS
+    # a bout of N samples at 10 Hz spans (N - 1) / 10 s but stands for N / 10 s of recording
+    seconds = (np.round((ends - starts) * FS).astype(np.int64) + 1) // FS
     n_pts = seconds * FS
     first = np.r_[0, np.cumsum(n_pts)[:-1]].astype(np.int64)
     offsets = np.arange(int(n_pts.sum())) - np.repeat(first, n_pts)
