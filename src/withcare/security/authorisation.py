@@ -28,6 +28,7 @@ class Permission(StrEnum):
     PERSON_READ = "person.read"
     PERSON_CONTACTS_WRITE = "person.contacts.write"
     PERSON_AUDIT_READ = "person.audit.read"
+    PERSON_RECOMMEND_TECHNOLOGY = "person.recommend_technology"
     # not person-scoped
     CASELOAD_READ = "caseload.read"
     SERVICE_DASHBOARD = "service.dashboard"
@@ -40,6 +41,7 @@ class Permission(StrEnum):
 PERSON_SCOPED: frozenset[Permission] = frozenset(
     {Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE, Permission.PERSON_AUDIT_READ}
 )
+PERSON_SCOPED = PERSON_SCOPED | {Permission.PERSON_RECOMMEND_TECHNOLOGY}  # registry (issue 6)
 
 _EVERYONE = {Permission.PUBLIC, Permission.AUTHENTICATED}
 
@@ -50,6 +52,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.CLINICIAN: frozenset(
         _EVERYONE
         | {Permission.CASELOAD_READ, Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE}
+        | {Permission.PERSON_RECOMMEND_TECHNOLOGY}
     ),
     Role.SERVICE_MANAGER: frozenset(_EVERYONE | {Permission.SERVICE_DASHBOARD}),
     Role.RESEARCHER: frozenset(_EVERYONE | {Permission.RESEARCH_DEIDENTIFIED}),
@@ -69,6 +72,7 @@ SELF_PERMISSIONS: frozenset[Permission] = frozenset(
 TEAM_PERMISSIONS: frozenset[Permission] = frozenset(
     {Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE}
 )
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | {Permission.PERSON_RECOMMEND_TECHNOLOGY}  # registry (issue 6)
 
 
 class AccessDenied(Exception):

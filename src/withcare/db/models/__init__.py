@@ -4,6 +4,7 @@ from withcare.db.models.accounts import LoginSession, TeamMembership, User
 from withcare.db.models.audit import AuditEvent, AuditHead
 from withcare.db.models.organisation import CareTeam, Service
 from withcare.db.models.people import Contact, Episode, Person, ProxyGrant
+from withcare.db.models.registry import RegistryTechnology
 
 __all__ = [
     "AuditEvent",
@@ -14,6 +15,7 @@ __all__ = [
     "LoginSession",
     "Person",
     "ProxyGrant",
+    "RegistryTechnology",
     "Service",
     "TeamMembership",
     "User",
