@@ -280,7 +280,7 @@ def _read_joined(
         head, body = (data, b"") if cut < 0 else (data[:cut].rstrip(b"\r"), data[cut + 1 :])
         if header is None:
             header = head
-        if head != header or b'"' in body:
+        if head != header:
             retry.append(i)
             continue
         if body and not body.endswith(b"\n"):
@@ -292,7 +292,7 @@ def _read_joined(
         return None
     try:
         frame = pl.read_csv(
-            b"\n".join([header, b"".join(bodies)]),
+            b"".join([header, b"\n", *bodies]),
             columns=[src for src, _ in mapping.values()],
             schema_overrides=dict(mapping.values()),
         )
