@@ -216,13 +216,29 @@ class FieldCipher:
 
 
 class InMemoryKeyring:
-    """A keyring held in memory: for tests and the demo, never production."""
+    """Service keys held in process memory.
+
+    Tests and the demo build it directly; a deployment loads it at start-up from its secrets store
+    with :meth:`from_base64` (the keys themselves never go in the database or the repository).
+    """
 
     def __init__(self, keys: dict[str, bytes], current_key_id: str) -> None:
         if current_key_id not in keys:
             raise ValueError("the current key must be in the keyring")
+        for key_id, key in keys.items():
+            if len(key) != KEY_BYTES:
+                raise ValueError(f"service key {key_id!r} must be {KEY_BYTES} bytes")
         self._keys = dict(keys)
         self._current = current_key_id
+
+    @classmethod
+    def from_base64(cls, keys: dict[str, str], current_key_id: str) -> InMemoryKeyring:
+        """Build from ``{key id: base64 key}``, e.g. parsed from environment or a secrets file."""
+        try:
+            decoded = {k: base64.b64decode(v, validate=True) for k, v in keys.items()}
+        except ValueError:
+            raise ValueError("service keys must be base64-encoded") from None
+        return cls(decoded, current_key_id)
 
     @property
     def current_key_id(self) -> str:

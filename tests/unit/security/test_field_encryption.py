@@ -153,3 +153,15 @@ def test_a_tampered_wrapped_key_is_detected() -> None:
     )
     with pytest.raises(TamperedCiphertext):
         cipher.decrypt("a", NOTE, token)
+
+
+def test_keyrings_load_from_base64_and_refuse_bad_keys() -> None:
+    key = new_key()
+    keyring = InMemoryKeyring.from_base64({"k1": base64.b64encode(key).decode()}, "k1")
+    assert keyring.key("k1") == key
+    with pytest.raises(ValueError, match="base64"):
+        InMemoryKeyring.from_base64({"k1": "not base64!"}, "k1")
+    with pytest.raises(ValueError, match="32 bytes"):
+        InMemoryKeyring.from_base64({"k1": base64.b64encode(b"short").decode()}, "k1")
+    with pytest.raises(ValueError, match="current key"):
+        InMemoryKeyring({"k1": key}, "k2")
