@@ -1,0 +1,90 @@
+"""Reflow: at 320 CSS px (400% zoom) and 640 CSS px at 2x (200% zoom) nothing scrolls sideways.
+
+At both sizes the main heading, the navigation, the language switch and the log-out button stay on
+screen, readable and clickable, and no two controls overlap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+from tests.browser.support import ContextFactory, LiveSite, fill_login, goto, horizontal_overflow
+
+PAGES: dict[str, list[str]] = {
+    "anonymous": ["/", "/login", "/talk-to-a-person", "/no-such-page"],
+    "person": ["/", "/people/{person}", "/people/{person}/access-log"],
+    "clinician": ["/", "/caseload", "/people/{person}", "/people/{person}/contacts/new"],
+    "manager": ["/service"],
+    "admin": ["/admin/users", "/admin/users/new"],
+}
+
+SIZES: dict[str, dict[str, Any]] = {
+    "320px": {"viewport": {"width": 320, "height": 640}},
+    "200pct": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
+}
+
+CONTROLS = """() => {
+  const width = document.documentElement.clientWidth;
+  const controls = [...document.querySelectorAll('header a, header button, main a, main button,'
+    + ' main input:not([type=hidden]), main select')]
+    .filter(el => !el.closest('.visually-hidden'))
+    .map(el => ({el, r: el.getBoundingClientRect()}))
+    .filter(({r}) => r.width > 0 && r.height > 0);
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + ':' + (el.innerText || el.value || '').trim().slice(0, 30);
+  const problems = [];
+  for (const {el, r} of controls) {
+    if (r.left < 0 || r.right > width + 1) problems.push('off screen: ' + name(el));
+    if (el.matches('a') && el.closest('p, li')) continue;  // links in running text may be small
+    if (r.height < 24 || r.width < 24) problems.push('smaller than 24px: ' + name(el));
+  }
+  for (let i = 0; i < controls.length; i++) for (let j = i + 1; j < controls.length; j++) {
+    const a = controls[i].r, b = controls[j].r;
+    const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+    if (overlap && !controls[i].el.contains(controls[j].el) && !controls[j].el.contains(controls[i].el))
+      problems.push('overlap: ' + name(controls[i].el) + ' / ' + name(controls[j].el));
+  }
+  const h1 = document.querySelector('main h1');
+  const hr = h1 && h1.getBoundingClientRect();
+  if (!h1 || hr.right > width + 1 || hr.width === 0) problems.push('the main heading is not on screen');
+  const size = parseFloat(getComputedStyle(document.querySelector('main p, main label, main td')
+    || document.body).fontSize);
+  if (size < 16) problems.push('body text is ' + size + 'px');
+  return problems;
+}"""
+
+ACCOUNTS = {"person": "person", "clinician": "clinician", "manager": "manager", "admin": "admin"}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("audience", list(PAGES))
+def test_pages_reflow(
+    audience: str,
+    size: str,
+    new_context: ContextFactory,
+    site: LiveSite,
+    screenshot_dir: Path,
+) -> None:
+    page: Page = new_context(**SIZES[size]).new_page()
+    if audience != "anonymous":
+        fill_login(page, site, ACCOUNTS[audience])
+    problems: list[str] = []
+    for template in PAGES[audience]:
+        path = template.format(person=site.world.person_id)
+        goto(page, path, 404 if path == "/no-such-page" else 200)
+        overflow = horizontal_overflow(page)
+        width = SIZES[size]["viewport"]["width"]
+        if overflow["scrollWidth"] > width or overflow["offenders"]:
+            problems.append(
+                f"{path}: document is {overflow['scrollWidth']}px wide in a {width}px viewport; "
+                f"sticking out: {overflow['offenders'][:8]}"
+            )
+        problems.extend(f"{path}: {problem}" for problem in page.evaluate(CONTROLS))
+        if path == "/" or template == PAGES[audience][0]:
+            name = f"{size}-{audience}-{path.strip('/').replace('/', '_') or 'home'}.png"
+            page.screenshot(path=str(screenshot_dir / name), full_page=True)
+    assert not problems, "\n".join(problems)
