@@ -130,18 +130,16 @@ def gap(group: GroupCounts, rest: GroupCounts) -> Gap:
     return Gap.LOWER if difference < 0 else Gap.HIGHER
 
 
-def _row(name: str, counts: GroupCounts, total: GroupCounts, shown: bool) -> GroupRow:
-    if not shown:
-        return GroupRow(
-            name,
-            Cell.hidden(CellStatus.SUPPRESSED_SMALL),
-            Cell.hidden(CellStatus.SUPPRESSED_SMALL),
-            Gap.NOT_SHOWN,
-        )
-    rest = GroupCounts(total.numerator - counts.numerator, total.denominator - counts.denominator)
-    return GroupRow(
-        name, Cell.shown(counts.numerator), Cell.shown(counts.denominator), gap(counts, rest)
-    )
+def _rest(counts: GroupCounts, total: GroupCounts) -> GroupCounts:
+    return GroupCounts(total.numerator - counts.numerator, total.denominator - counts.denominator)
+
+
+def _shown(name: str, counts: GroupCounts, gap_: Gap) -> GroupRow:
+    return GroupRow(name, Cell.shown(counts.numerator), Cell.shown(counts.denominator), gap_)
+
+
+def _hidden(name: str, status: CellStatus, gap_: Gap = Gap.NOT_SHOWN) -> GroupRow:
+    return GroupRow(name, Cell.hidden(status), Cell.hidden(status), gap_)
 
 
 def compare_rates(dimension: str, groups: Mapping[str, GroupCounts]) -> EquityComparison:
@@ -154,28 +152,27 @@ def compare_rates(dimension: str, groups: Mapping[str, GroupCounts]) -> EquityCo
     hidden = small | secondary
     rows = []
     for name, counts in groups.items():
-        row = _row(name, counts, total, name not in hidden)
-        if name in secondary:
-            row = GroupRow(
-                name,
-                Cell.hidden(CellStatus.SUPPRESSED_SECONDARY),
-                Cell.hidden(CellStatus.SUPPRESSED_SECONDARY),
-                Gap.NOT_SHOWN,
-            )
-        rows.append(row)
+        if name in small:
+            rows.append(_hidden(name, CellStatus.SUPPRESSED_SMALL))
+        elif name in secondary:
+            rows.append(_hidden(name, CellStatus.SUPPRESSED_SECONDARY))
+        else:
+            rows.append(_shown(name, counts, gap(counts, _rest(counts, total))))
     combined = None
     if overall_shown and len(hidden) >= 2:
         together = sum((groups[name] for name in hidden), GroupCounts(0, 0))
-        combined = _row(COMBINED_SMALL_GROUPS, together, total, not together.is_small)
-        if combined.gap is Gap.NOT_SHOWN:
-            # The counts stay hidden but the direction of a gap is shown: one bit about two or
-            # more groups together identifies nobody, and P5 forbids hiding the gap itself.
-            rest = GroupCounts(
-                total.numerator - together.numerator, total.denominator - together.denominator
-            )
-            combined = GroupRow(
-                combined.group, combined.numerator, combined.denominator, gap(together, rest)
-            )
-    overall = _row("everyone", total, total, overall_shown)
-    overall = GroupRow(overall.group, overall.numerator, overall.denominator, Gap.NOT_TESTABLE)
+        together_gap = gap(together, _rest(together, total))
+        # If even the combined counts are small they stay hidden, but the direction of a gap is
+        # still shown: one bit about two or more groups together identifies nobody, and P5
+        # forbids hiding the gap itself.
+        combined = (
+            _hidden(COMBINED_SMALL_GROUPS, CellStatus.SUPPRESSED_SMALL, together_gap)
+            if together.is_small
+            else _shown(COMBINED_SMALL_GROUPS, together, together_gap)
+        )
+    overall = (
+        _shown("everyone", total, Gap.NOT_TESTABLE)
+        if overall_shown
+        else _hidden("everyone", CellStatus.SUPPRESSED_SMALL, Gap.NOT_TESTABLE)
+    )
     return EquityComparison(dimension, tuple(rows), combined, overall)
