@@ -272,7 +272,8 @@ def apply_event(escalation: Escalation, event: Event, policy: EscalationPolicy) 
     after = replace(changed, updated_at=event.at, version=escalation.version + 1)
     if after.state is not row.target:
         raise InvalidTransitionError("internal error: effect disagrees with the table")
-    notification = None if reason is None else _notify(after, reason)
+    missed = escalation.deadline if event.kind is EventKind.DEADLINE_PASSED else None
+    notification = None if reason is None else _notify(after, reason, missed)
     return Transition(event, escalation.state, escalation.level, after, notification)
 
 
@@ -281,11 +282,26 @@ def allowed_events(state: EscalationState) -> tuple[EventKind, ...]:
     return tuple(row.event for row in TRANSITIONS if row.source is state)
 
 
-def _notify(escalation: Escalation, reason: NotificationReason) -> Notification:
+def overdue_event(escalation: Escalation, now: datetime) -> Event | None:
+    """The event a deadline worker applies to an escalation it has claimed, if it is due.
+
+    Stamped ``now``, not with the missed deadline: after an outage each overdue escalation moves
+    up one level per pass with a fresh deadline, instead of replaying every missed interval as a
+    burst of notifications. The notification carries ``overdue_since`` so the reader sees how late.
+    """
+    if not escalation.is_open or not escalation.is_overdue(now):
+        return None
+    return Event.deadline_passed(now)
+
+
+def _notify(
+    escalation: Escalation, reason: NotificationReason, overdue_since: datetime | None = None
+) -> Notification:
     return Notification(
         level=escalation.level,
         assignee=escalation.assignee,
         reason=reason,
         urgency=escalation.urgency,
         sequence=escalation.version,
+        overdue_since=overdue_since,
     )

@@ -178,6 +178,7 @@ class Notification:
     reason: NotificationReason
     urgency: Urgency
     sequence: int
+    overdue_since: datetime | None = None  # the deadline that was missed, for "due at 10:00"
 
 
 @dataclass(frozen=True, slots=True)
