@@ -210,6 +210,9 @@ def load_demo(
     uow.session.add(
         ProxyGrant(person_id=first.id, carer_user_id=carer_id, scopes="view_record", granted_at=now)
     )
+    from withcare.services.registry import seed_registry  # the technology registry (issue 6)
+
+    seed_registry(uow)
     return logins
 
 

@@ -26,6 +26,7 @@ class Platform:
         from withcare.services.admin import AdminService
         from withcare.services.care import CareService
         from withcare.services.dashboard import DashboardService
+        from withcare.services.registry import RegistryService
 
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -35,6 +36,7 @@ class Platform:
         self.care = CareService(self)
         self.admin = AdminService(self)
         self.dashboard = DashboardService(self)
+        self.registry = RegistryService(self)
 
     @contextmanager
     def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:
