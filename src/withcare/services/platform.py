@@ -25,6 +25,7 @@ class Platform:
         from withcare.services.accounts import AccountService
         from withcare.services.admin import AdminService
         from withcare.services.care import CareService
+        from withcare.services.consent import ConsentService
         from withcare.services.dashboard import DashboardService
         from withcare.services.registry import RegistryService
 
@@ -34,6 +35,7 @@ class Platform:
         self.events = EventBus()
         self.accounts = AccountService(self)
         self.care = CareService(self)
+        self.consent = ConsentService(self)
         self.admin = AdminService(self)
         self.dashboard = DashboardService(self)
         self.registry = RegistryService(self)

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from withcare.domain.consent import ConsentRequired
 from withcare.security.authorisation import AccessDenied, NotAuthenticated
 from withcare.services.errors import Conflict, InvalidInput, NotFound, WithcareError
 from withcare.web import i18n
@@ -66,6 +67,21 @@ def install(app: FastAPI) -> None:
             _(
                 "Your account cannot open this page. If you think it should, ask your service's "
                 "administrator. If you need help now, use the crisis contacts."
+            ),
+        )
+
+    @app.exception_handler(ConsentRequired)
+    async def consent_required(request: Request, exc: ConsentRequired) -> Response:
+        if wants_json(request):
+            return problem(403, str(exc), {"consent": f"{exc.purpose.value}:{exc.stream.value}"})
+        return page(
+            request,
+            403,
+            _("This needs the person's consent"),
+            _(
+                "This part of the record is not used, because the person has not agreed to it "
+                "(or has withdrawn). Their care continues; they can change their choice on their "
+                "consent page at any time."
             ),
         )
 

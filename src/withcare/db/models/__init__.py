@@ -2,6 +2,7 @@
 
 from withcare.db.models.accounts import LoginSession, TeamMembership, User
 from withcare.db.models.audit import AuditEvent, AuditHead
+from withcare.db.models.consent import ConsentDecisionRow, DataFlowRow
 from withcare.db.models.organisation import CareTeam, Service
 from withcare.db.models.people import Contact, Episode, Person, ProxyGrant
 from withcare.db.models.registry import RegistryTechnology
@@ -10,7 +11,9 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "CareTeam",
+    "ConsentDecisionRow",
     "Contact",
+    "DataFlowRow",
     "Episode",
     "LoginSession",
     "Person",

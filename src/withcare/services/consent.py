@@ -1,0 +1,163 @@
+"""The consent policy point as a service: every capability asks here before data flows.
+
+``require_flow`` is the call other services make before they collect, read or process a person's
+data for a purpose. It checks the person's consent history *at this moment* (through the pure
+policy in ``withcare.domain.consent``) and records the flow, so the consent page can say honestly
+what was used and when. Nothing else decides consent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from withcare.db.models import ConsentDecisionRow, DataFlowRow
+from withcare.domain.consent import (
+    Action,
+    ConsentDecision,
+    ConsentHistory,
+    ConsentItem,
+    DataFlow,
+    DataStream,
+    Decision,
+    Purpose,
+    check,
+    load_documents,
+    people_with_consent,
+    record_decision,
+    require,
+)
+from withcare.domain.consent import Actor as DecidedBy
+from withcare.services.errors import InvalidInput
+from withcare.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from withcare.services.platform import Platform
+
+
+class ConsentService:
+    def __init__(self, platform: Platform) -> None:
+        self._platform = platform
+        self.documents = load_documents()
+
+    # -- reading --------------------------------------------------------------------------------
+    def history(self, uow: UnitOfWork, person_id: str) -> ConsentHistory:
+        rows = uow.session.execute(
+            select(ConsentDecisionRow)
+            .where(ConsentDecisionRow.person_id == person_id)
+            .order_by(ConsentDecisionRow.at, ConsentDecisionRow.id)
+        ).scalars()
+        return ConsentHistory(
+            tuple(
+                ConsentDecision(
+                    item=ConsentItem(Purpose(row.purpose), DataStream(row.stream)),
+                    action=Action(row.action),
+                    at=row.at,
+                    document_version=row.document_version,
+                    actor=DecidedBy(row.decided_by),
+                    recorded_by=row.recorded_by,
+                )
+                for row in rows
+            )
+        )
+
+    def flows(self, uow: UnitOfWork, person_id: str) -> list[DataFlow]:
+        rows = uow.session.execute(
+            select(DataFlowRow).where(DataFlowRow.person_id == person_id).order_by(DataFlowRow.at)
+        ).scalars()
+        return [
+            DataFlow(Purpose(r.purpose), DataStream(r.stream), r.at, r.description) for r in rows
+        ]
+
+    def check(
+        self, uow: UnitOfWork, person_id: str, purpose: Purpose, stream: DataStream
+    ) -> Decision:
+        """The answer without raising, for pages that explain why something is off."""
+        return check(self.history(uow, person_id), purpose, stream, uow.clock.now(), self.documents)
+
+    # -- the policy point -----------------------------------------------------------------------
+    def require_flow(
+        self,
+        uow: UnitOfWork,
+        person_id: str,
+        purpose: Purpose,
+        stream: DataStream,
+        description: str = "",
+    ) -> Decision:
+        """Raise ``ConsentRequired`` unless ``stream`` may be used for ``purpose`` now; record it.
+
+        ``description`` says in plain words what the use was (no personal data): it is shown to
+        the person on their consent page.
+        """
+        at = uow.clock.now()
+        decision = require(self.history(uow, person_id), purpose, stream, at, self.documents)
+        uow.session.add(
+            DataFlowRow(
+                person_id=person_id,
+                purpose=purpose.value,
+                stream=stream.value,
+                at=at,
+                description=description[:200],
+            )
+        )
+        return decision
+
+    def people_allowed(
+        self,
+        uow: UnitOfWork,
+        person_ids: Iterable[str],
+        purpose: Purpose,
+        streams: Iterable[DataStream],
+    ) -> frozenset[str]:
+        """Of ``person_ids``, those whose data may be used for ``purpose`` from all ``streams``
+        now (for research exports and population statistics)."""
+        ids = list(person_ids)
+        histories = {pid: self.history(uow, pid) for pid in ids}
+        return people_with_consent(
+            histories, purpose, list(streams), uow.clock.now(), self.documents
+        )
+
+    # -- recording decisions --------------------------------------------------------------------
+    def record(
+        self,
+        uow: UnitOfWork,
+        person_id: str,
+        item: ConsentItem,
+        action: Action,
+        *,
+        decided_by: DecidedBy,
+        recorded_by: str,
+        document_version: int | None = None,
+    ) -> ConsentDecision:
+        """Append a decision after the domain's rules accept it (callers authorise first)."""
+        at = uow.clock.now()
+        in_force = self.documents.in_force_at(at)
+        if document_version is None and in_force is None:
+            raise InvalidInput("No consent document is in force yet, so nothing can be recorded.")
+        version = document_version or (in_force.number if in_force else 0)
+        decision = ConsentDecision(item, action, at, version, decided_by, recorded_by)
+        record_decision(self.history(uow, person_id), decision, self.documents)
+        uow.session.add(
+            ConsentDecisionRow(
+                person_id=person_id,
+                purpose=item.purpose.value,
+                stream=item.stream.value,
+                action=action.value,
+                at=at,
+                document_version=version,
+                decided_by=decided_by.value,
+                recorded_by=recorded_by,
+            )
+        )
+        uow.audit.record(
+            uow.actor,
+            "consent.decide",
+            subject_type="person",
+            subject_id=person_id,
+            person_id=person_id,
+            reason="consent",
+            details={"item": str(item), "action": action.value, "version": version},
+        )
+        return decision
