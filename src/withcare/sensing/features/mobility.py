@@ -228,24 +228,19 @@ def _trips(
     if f_idx.size == 0:
         return {"num_trips": 0.0, "av_trip_length": 0.0, "av_trip_duration": 0.0}
     group = np.searchsorted(breaks, fs[f_idx], side="right")
-    frame = pl.DataFrame(
-        {
-            "g": group,
-            "s": np.clip(fs[f_idx], lo, hi),
-            "e": np.clip(fe[f_idx], lo, hi),
-            "len": f_len[f_idx],
-        }
-    )
-    trips = frame.group_by("g").agg(
-        pl.col("len").sum(), (pl.col("e").max() - pl.col("s").min()).alias("dur")
-    )
-    trips = trips.filter(pl.col("len") >= config.trip_min_m)
-    if trips.height == 0:
+    _, trip = np.unique(group, return_inverse=True)
+    length = np.bincount(trip, weights=f_len[f_idx])
+    first = np.full(length.size, np.inf)
+    last = np.full(length.size, -np.inf)
+    np.minimum.at(first, trip, np.clip(fs[f_idx], lo, hi))
+    np.maximum.at(last, trip, np.clip(fe[f_idx], lo, hi))
+    real = length >= config.trip_min_m
+    if not real.any():
         return {"num_trips": 0.0, "av_trip_length": 0.0, "av_trip_duration": 0.0}
     return {
-        "num_trips": float(trips.height),
-        "av_trip_length": float(trips["len"].mean()) / 1000.0,  # type: ignore[arg-type]
-        "av_trip_duration": float(trips["dur"].mean()) / _H,  # type: ignore[arg-type]
+        "num_trips": float(real.sum()),
+        "av_trip_length": float(length[real].mean()) / 1000.0,
+        "av_trip_duration": float((last - first)[real].mean()) / _H,
     }
 
 

@@ -303,14 +303,7 @@ def _read_joined(
     frame = frame.rename({src: name for name, (src, _) in mapping.items()}).with_columns(
         pl.Series("_file", np.repeat(np.asarray(taken, dtype=np.int32), counts))
     )
-    invalid = pl.any_horizontal(
-        [
-            pl.col(n).is_null()
-            | (pl.col(n).is_nan() if mapping[n][1] == pl.Float64() else pl.lit(False))
-            for n in required
-        ]
-    )
-    bad = set(frame.filter(invalid)["_file"].unique().to_list())
+    bad = _files_with_invalid_rows(frame, required)
     for i, count in zip(taken, counts, strict=True):
         if i in bad:
             continue
@@ -320,6 +313,20 @@ def _read_joined(
     if bad:
         frame = frame.filter(~pl.col("_file").is_in(sorted(bad)))
     return frame, sorted(set(retry) | bad)
+
+
+def _files_with_invalid_rows(frame: pl.DataFrame, required: tuple[str, ...]) -> set[int]:
+    """Files (``_file`` values) with a null or NaN in a required column, checked in NumPy."""
+    invalid = np.zeros(frame.height, dtype=bool)
+    for name in required:
+        column = frame[name]
+        if column.null_count():
+            invalid |= column.is_null().to_numpy()
+        if column.dtype == pl.Float64:
+            invalid |= ~np.isfinite(column.fill_null(0.0).to_numpy())
+    if not invalid.any():
+        return set()
+    return {int(i) for i in np.unique(frame["_file"].to_numpy()[invalid])}
 
 
 def _size(path: Path) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -97,8 +98,8 @@ def split_by_local_day(frame: pl.DataFrame, tz: str) -> list[tuple[date, pl.Data
     """Split rows by local day using day boundaries (only the extremes are converted to local time,
     which is far cheaper than converting every row)."""
     t = frame["t"].to_numpy()
-    lo, hi = int(t.min()), int(t.max())
-    first, last = local_dates(pl.Series([lo, hi], dtype=pl.Int64), tz).to_list()
+    zone = ZoneInfo(tz)
+    first, last = (datetime.fromtimestamp(int(v) / 1000, zone).date() for v in (t.min(), t.max()))
     if first == last:
         return [(first, frame)]
     days = _date_range(first, last)
@@ -177,29 +178,30 @@ def _finish_day(
     parts: list[pl.DataFrame], stream: Stream, reports: list[FileReport]
 ) -> pl.DataFrame:
     """Sort the day's rows, drop duplicates (charged to the later file), and record rows used."""
-    frame = pl.concat(parts)
-    if not bool((frame["t"].diff() < 0).any()) and frame["_file"].is_sorted():
-        pass  # already in order (the common case): skip the sort
-    else:
+    frame = pl.concat(parts) if len(parts) > 1 else parts[0]
+    t = frame["t"].to_numpy()
+    files = frame["_file"].to_numpy()
+    if (np.diff(t) < 0).any() or (np.diff(files) < 0).any():
         frame = frame.sort(["t", "_file"], maintain_order=True)
+        files = frame["_file"].to_numpy()
     columns = list(SCHEMAS[stream])
     if stream in _SAMPLED:
         duplicate, conflict = _sampled_duplicates(frame, columns)
     else:
         duplicate = (~frame.select(pl.struct(columns).is_first_distinct())[columns[0]]).to_numpy()
         conflict = np.zeros(frame.height, dtype=bool)
-    frame = frame.with_columns(pl.Series("_dup", duplicate), pl.Series("_conflict", conflict))
-    counts = frame.group_by("_file").agg(
-        pl.col("_dup").sum().alias("dup"),
-        pl.col("_conflict").sum().alias("conflict"),
-        (~pl.col("_dup") & ~pl.col("_conflict")).sum().alias("used"),
-    )
-    for file_index, dup, conflict_n, used in counts.iter_rows():
-        report = reports[file_index]
-        report.reject("duplicate row", int(dup))
-        report.reject("conflicting duplicate timestamp", int(conflict_n))
-        report.rows_used += int(used)
-    return frame.filter(~pl.col("_dup") & ~pl.col("_conflict")).select(columns)
+    drop = duplicate | conflict
+    size = int(files.max()) + 1 if files.size else 0
+    dup_n = np.bincount(files[duplicate], minlength=size)
+    conflict_n = np.bincount(files[conflict], minlength=size)
+    used_n = np.bincount(files[~drop], minlength=size)
+    for i in np.unique(files):
+        report = reports[int(i)]
+        report.reject("duplicate row", int(dup_n[i]))
+        report.reject("conflicting duplicate timestamp", int(conflict_n[i]))
+        report.rows_used += int(used_n[i])
+    kept = frame.filter(pl.Series(~drop)) if drop.any() else frame
+    return kept.select(columns)
 
 
 def _sampled_duplicates(frame: pl.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
