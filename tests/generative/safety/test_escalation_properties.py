@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from withcare.domain.care.modes import ContactMode
 from withcare.domain.roles import Role
 from withcare.domain.safety.actions import Action, Outcome
+from withcare.domain.safety.contact_request import ContactRequest
 from withcare.domain.safety.errors import InvalidTransitionError
 from withcare.domain.safety.escalation import TRANSITIONS, apply_event, raise_escalation
 from withcare.domain.safety.escalation_model import (
@@ -22,6 +24,7 @@ from withcare.domain.safety.escalation_model import (
     EscalationState,
     Event,
     EventKind,
+    Transition,
 )
 from withcare.domain.safety.escalation_policy import Level, Urgency, default_policy
 
@@ -70,15 +73,24 @@ def check_invariants(esc: Escalation, now: datetime) -> None:
     assert all(recorded.actor.may_handle_escalations for recorded in esc.actions)
 
 
+def raise_for(urgency: Urgency) -> Transition:
+    if urgency is Urgency.CONTACT_REQUEST:
+        return raise_escalation(
+            urgency=urgency,
+            raised_by=Actor.person("person-1"),
+            at=START,
+            policy=POLICY,
+            contact_request=ContactRequest((ContactMode.PHONE,)),
+        )
+    return raise_escalation(urgency=urgency, raised_by=Actor.system(), at=START, policy=POLICY)
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    urgency=st.sampled_from(Urgency).filter(lambda u: u is not Urgency.CONTACT_REQUEST),
-    sequence=st.lists(steps, max_size=25),
-)
+@given(urgency=st.sampled_from(Urgency), sequence=st.lists(steps, max_size=25))
 def test_random_event_sequences_never_reach_an_unsafe_state(
     urgency: Urgency, sequence: list[tuple[object, ...]]
 ) -> None:
-    esc = raise_escalation(urgency=urgency, raised_by=Actor.system(), at=START, policy=POLICY)
+    esc = raise_for(urgency)
     esc_now = esc.escalation
     now = START
     check_invariants(esc_now, now)
@@ -122,10 +134,9 @@ def test_random_event_sequences_never_reach_an_unsafe_state(
 
 
 @settings(max_examples=100, deadline=None)
-@given(urgency=st.sampled_from(Urgency).filter(lambda u: u is not Urgency.CONTACT_REQUEST))
+@given(urgency=st.sampled_from(Urgency))
 def test_a_worker_alone_eventually_reaches_the_service_manager(urgency: Urgency) -> None:
-    esc = raise_escalation(urgency=urgency, raised_by=Actor.system(), at=START, policy=POLICY)
-    current = esc.escalation
+    current = raise_for(urgency).escalation
     for _ in range(len(Level) - 1):
         assert current.deadline is not None
         current = apply_event(current, Event.deadline_passed(current.deadline), POLICY).escalation

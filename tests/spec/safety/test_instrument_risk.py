@@ -129,6 +129,16 @@ def test_cssrs_skipped_questions_are_not_unanswered_but_missing_q1_is() -> None:
     assert cssrs_screener_level([None, 0, None, None, None, 0]) is CssrsLevel.NONE
 
 
+def test_cssrs_follow_up_left_blank_after_suicidal_thoughts_is_moderate() -> None:
+    signals = evaluate_instrument_risk("cssrs", [1, 1, None, None, None, 0])
+    assert {s.rule_id: s.severity for s in signals} == {
+        "cssrs.q1.wish_to_be_dead": Severity.LOW,
+        "cssrs.q2.suicidal_thoughts": Severity.LOW,
+        "cssrs.q3_q5.unanswered_after_q2_yes": Severity.MODERATE,
+    }
+    assert cssrs_screener_level([1, 1, None, None, None, 0]) is CssrsLevel.LOW
+
+
 def test_cssrs_q6_accepts_two_but_q1_does_not() -> None:
     with pytest.raises(InvalidResponsesError):
         cssrs_screener_level([2, 0, None, None, None, 0])

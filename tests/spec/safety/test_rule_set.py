@@ -56,6 +56,7 @@ def mutate(path: list[str | int], value: object) -> dict[str, Any]:
         (["text_rules", 0, "patterns"], ["(unclosed"]),
         (["text_rules", 0, "kind"], "vague"),
         (["instruments", "core10", "aliases"], ["PHQ-9"]),
+        (["instrument_rules", 15, "only_when"], {"item": 7, "min": 1}),
     ],
 )
 def test_malformed_rule_sets_are_refused(path: list[str | int], value: object) -> None:

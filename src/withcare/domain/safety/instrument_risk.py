@@ -102,6 +102,8 @@ def _fired(
     _validate(spec, responses)
     fired = []
     for rule in rules.rules_for_instrument(spec.id):
+        if not rule.applies_to(responses):
+            continue
         items = [item for item in rule.items if _fires(rule, spec, item, responses[item - 1])]
         if items:
             fired.append((rule, items))
@@ -109,8 +111,8 @@ def _fired(
 
 
 def _fires(rule: InstrumentRule, spec: InstrumentSpec, item: int, value: int | None) -> bool:
-    if value is None and item in spec.skippable:
-        return False
+    if value is None and item in spec.skippable and rule.only_when is None:
+        return False  # skipped by the instrument's skip logic, not left unanswered
     return rule.fires_on(value)
 
 

@@ -53,6 +53,15 @@ class InstrumentRule:
     responses: tuple[Response, ...]
     explanation: str
     sources: tuple[str, ...]
+    only_when: tuple[int, int] | None = None  # (item, minimum score) that must hold first
+
+    def applies_to(self, responses: Sequence[int | None]) -> bool:
+        """Whether the rule's precondition on another item holds (always, without one)."""
+        if self.only_when is None:
+            return True
+        item, minimum = self.only_when
+        value = responses[item - 1]
+        return value is not None and value >= minimum
 
     def fires_on(self, value: int | None) -> bool:
         if value is None:
@@ -182,7 +191,8 @@ def _check_consistency(rule_set: RuleSet) -> None:
         spec = rule_set.instruments.get(rule.instrument)
         if spec is None:
             raise RuleSetError(f"rule {rule.id} names unknown instrument {rule.instrument}")
-        if any(not 1 <= item <= spec.items for item in rule.items):
+        referenced = (*rule.items, *(() if rule.only_when is None else (rule.only_when[0],)))
+        if any(not 1 <= item <= spec.items for item in referenced):
             raise RuleSetError(f"rule {rule.id} names an item outside 1..{spec.items}")
         if not rule.when_unanswered and (rule.minimum is None or rule.maximum is None):
             raise RuleSetError(f"rule {rule.id} needs min and max, or when = 'unanswered'")
@@ -227,7 +237,12 @@ def _instrument_rule(raw: Mapping[str, Any]) -> InstrumentRule:
         responses=_responses(raw["responses"]),
         explanation=str(raw["explanation"]),
         sources=tuple(str(source) for source in raw["sources"]),
+        only_when=_only_when(raw.get("only_when")),
     )
+
+
+def _only_when(raw: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    return None if raw is None else (int(raw["item"]), int(raw["min"]))
 
 
 def _text_rule(raw: Mapping[str, Any]) -> TextRule:
