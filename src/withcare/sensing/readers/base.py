@@ -29,7 +29,13 @@ class RawFile:
     hour_ms: int | None
 
     def key(self, root: Path) -> str:
-        return self.path.relative_to(root).as_posix()
+        return relative_key(self.path, root)
+
+
+def relative_key(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes (string slicing: this runs per file)."""
+    text, prefix = path.as_posix(), root.as_posix().rstrip("/") + "/"
+    return text[len(prefix) :] if text.startswith(prefix) else path.relative_to(root).as_posix()
 
 
 class ParticipantSource(Protocol):

@@ -5,6 +5,7 @@ One file per stream per UTC hour, each with a header. Column names are Beiwe's o
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,11 +72,14 @@ def hour_of_name(name: str) -> int | None:
     match = _HOUR_NAME.search(name)
     if match is None:
         return None
+    day, hour, minute, second = match.groups()
     try:
-        stamp = datetime.strptime(" ".join(match.groups()), "%Y-%m-%d %H %M %S").replace(tzinfo=UTC)
+        year, month, mday = (int(x) for x in day.split("-"))
+        datetime(year, month, mday, int(hour), int(minute), int(second), tzinfo=UTC)  # validates
     except ValueError:
         return None
-    return int(stamp.timestamp() * 1000)
+    seconds = calendar.timegm((year, month, mday, int(hour), int(minute), int(second)))
+    return seconds * 1000
 
 
 class BeiweParticipant:
