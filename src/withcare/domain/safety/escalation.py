@@ -6,7 +6,8 @@ from it. An event with no row raises :class:`InvalidTransitionError`; a row whos
 raises :class:`GuardFailedError`. Nothing is ever silently ignored.
 
 Promises the table keeps (checked by Hypothesis in tests/generative/safety):
-- an escalation that is not closed always has an owner level and a deadline in the future;
+- an escalation that is not closed always has an owner level and a deadline; every fresh deadline
+  lies in the future, and handing over open work never moves its deadline later;
 - a missed deadline moves it up a level (named clinician -> duty clinician -> service manager)
   and back to "open", so someone new must acknowledge it;
 - only a clinician or service manager acknowledges, acts, hands over or closes; the system only
