@@ -138,17 +138,7 @@ class AccountService:
             ok = passwords.verify_password(user.password_hash if user else None, password)
             if user is None or not ok or not user.is_active:
                 if user is not None:
-                    user.failed_logins += 1
-                    if user.failed_logins >= settings.max_failed_logins:
-                        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                        user.failed_logins = 0
-                        uow.audit.record(
-                            None,
-                            "account.locked",
-                            subject_type="user",
-                            subject_id=user.id,
-                            reason="security",
-                        )
+                    self._count_failure(uow, user)
                 failed = True
             else:
                 failed = False
@@ -194,6 +184,25 @@ class AccountService:
             return None
         return row, user
 
+    def _live_session(self, uow: UnitOfWork, token: str) -> tuple[LoginSession, User]:
+        found = self._session_and_user(uow, token)
+        if found is None:
+            raise LoginFailed("Your log-in has expired. Please log in again.")
+        return found
+
+    def _count_failure(self, uow: UnitOfWork, user: User) -> bool:
+        """Count a failed password or code; lock the account at the limit. True if now locked."""
+        settings = self._platform.settings
+        user.failed_logins += 1
+        if user.failed_logins < settings.max_failed_logins:
+            return False
+        user.locked_until = uow.clock.now() + timedelta(minutes=settings.lockout_minutes)
+        user.failed_logins = 0
+        uow.audit.record(
+            None, "account.locked", subject_type="user", subject_id=user.id, reason="security"
+        )
+        return True
+
     def resolve_session(self, token: str | None) -> SessionInfo | None:
         """The session behind a cookie, or None when it is unknown, ended or expired."""
         if not token:
@@ -213,19 +222,11 @@ class AccountService:
 
     def complete_second_factor(self, token: str, code: str) -> None:
         with self._platform.unit_of_work(None) as uow:
-            found = self._session_and_user(uow, token)
-            if found is None:
-                raise LoginFailed("Your log-in has expired. Please log in again.")
-            row, user = found
+            row, user = self._live_session(uow, token)
             if user.totp_secret is None:
                 raise LoginFailed("Set up your authenticator app first.")
             if not totp.verify(user.totp_secret, code, uow.clock.now()):
-                user.failed_logins += 1
-                if user.failed_logins >= self._platform.settings.max_failed_logins:
-                    user.locked_until = uow.clock.now() + timedelta(
-                        minutes=self._platform.settings.lockout_minutes
-                    )
-                    user.failed_logins = 0
+                if self._count_failure(uow, user):
                     row.ended_at = uow.clock.now()
                 failed = True
             else:
@@ -248,20 +249,14 @@ class AccountService:
     def begin_enrolment(self, token: str) -> str:
         """A new secret for a staff member who has none yet (shown once, confirmed by a code)."""
         with self._platform.unit_of_work(None) as uow:
-            found = self._session_and_user(uow, token)
-            if found is None:
-                raise LoginFailed("Your log-in has expired. Please log in again.")
-            _row, user = found
+            _row, user = self._live_session(uow, token)
             if user.totp_secret is not None:
                 raise InvalidInput("An authenticator app is already set up for this account.")
             return totp.new_secret()
 
     def confirm_enrolment(self, token: str, secret: str, code: str) -> None:
         with self._platform.unit_of_work(None) as uow:
-            found = self._session_and_user(uow, token)
-            if found is None:
-                raise LoginFailed("Your log-in has expired. Please log in again.")
-            row, user = found
+            row, user = self._live_session(uow, token)
             if user.totp_secret is not None:
                 raise InvalidInput("An authenticator app is already set up for this account.")
             if not totp.verify(secret, code, uow.clock.now()):
