@@ -328,8 +328,9 @@ def _files_with_invalid_rows(frame: pl.DataFrame, required: tuple[str, ...]) -> 
         column = frame[name]
         if column.null_count():
             invalid |= column.is_null().to_numpy()
+            column = column.fill_null(0)
         if column.dtype == pl.Float64:
-            invalid |= ~np.isfinite(column.fill_null(0.0).to_numpy())
+            invalid |= ~np.isfinite(column.to_numpy())
     if not invalid.any():
         return set()
     return {int(i) for i in np.unique(frame["_file"].to_numpy()[invalid])}
