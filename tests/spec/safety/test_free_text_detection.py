@@ -1,7 +1,8 @@
 """Free-text risk detection against the project's labelled sentences.
 
-Two sets: ``risk_sentences.csv`` (the development set the rules were tuned on) and
-``risk_sentences_holdout.csv`` (written later and first measured blind; see the doc). The measured
+Three sets: ``risk_sentences.csv`` (the development set the rules were tuned on),
+``risk_sentences_holdout.csv`` (first measured blind, then used for tuning) and
+``risk_sentences_blind2.csv`` (kept blind: never tune the rules against it). The measured
 tables are also written in docs/safety/free-text-detection.md; the test fails if the document states
 figures the code no longer achieves (regenerate with WITHCARE_REGENERATE_DOCS=1).
 """
@@ -20,7 +21,11 @@ from withcare.domain.safety.text_risk import evaluate_text
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "safety"
-SETS = {"development": DATA / "risk_sentences.csv", "holdout": DATA / "risk_sentences_holdout.csv"}
+SETS = {
+    "development": DATA / "risk_sentences.csv",
+    "holdout": DATA / "risk_sentences_holdout.csv",
+    "blind": DATA / "risk_sentences_blind2.csv",
+}
 DOC = ROOT / "docs" / "safety" / "free-text-detection.md"
 LABELS = (
     "explicit_current",
@@ -132,9 +137,12 @@ def test_the_labelled_sets_are_well_formed(name: str) -> None:
 
 
 def test_the_sets_are_large_and_do_not_overlap() -> None:
-    development, holdout = (load_rows(SETS[name]) for name in ("development", "holdout"))
-    assert len(development) >= 300
-    assert not {r.text.lower() for r in development} & {r.text.lower() for r in holdout}
+    assert len(load_rows(SETS["development"])) >= 300
+    seen: set[str] = set()
+    for path in SETS.values():
+        texts = {r.text.lower() for r in load_rows(path)}
+        assert not seen & texts, f"{path.name} repeats sentences from another set"
+        seen |= texts
 
 
 def test_recall_on_explicit_current_risk_is_at_least_095(tallies: list[Tally]) -> None:
@@ -166,6 +174,14 @@ def test_holdout_explicit_recall_does_not_regress(measured: dict[str, list[Tally
     explicit = by_name(measured["holdout"], "explicit_current")
     assert explicit.recall is not None
     assert explicit.recall >= 0.85, render(measured["holdout"])
+
+
+def test_blind_set_recall_does_not_regress(measured: dict[str, list[Tally]]) -> None:
+    """A floor at the measured blind level: it catches regressions, it is not a target."""
+    blind = measured["blind"]
+    explicit = by_name(blind, "explicit_current")
+    assert explicit.recall is not None
+    assert explicit.recall >= 0.6, render(blind)
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
