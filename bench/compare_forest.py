@@ -46,17 +46,17 @@ GPS_TOLERANCE = {
     "total_flight_time": 1.5,  # h
 }
 ACCEL_TOLERANCE = {"walking_time": 120.0, "steps": 200.0}  # s, steps per day
-THREAD_ENV = {
-    k: "1"
-    for k in (
+THREAD_ENV = dict.fromkeys(
+    (
         "POLARS_MAX_THREADS",
         "OMP_NUM_THREADS",
         "OPENBLAS_NUM_THREADS",
         "MKL_NUM_THREADS",
         "NUMBA_NUM_THREADS",
         "NUMEXPR_NUM_THREADS",
-    )
-}
+    ),
+    "1",
+)
 
 
 def ensure_forest() -> str | None:
@@ -65,7 +65,11 @@ def ensure_forest() -> str | None:
         return None
     result = subprocess.run(["bash", str(HERE / "setup_forest.sh")], capture_output=True, text=True)
     if result.returncode != 0 or not FOREST_PY.exists():
-        return (result.stderr or result.stdout).strip().splitlines()[-1:][0] if result.stderr or result.stdout else "failed"
+        return (
+            (result.stderr or result.stdout).strip().splitlines()[-1:][0]
+            if result.stderr or result.stdout
+            else "failed"
+        )
     return None
 
 
@@ -102,14 +106,25 @@ def read_forest(folder: Path) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
-def agreement(ours: pl.DataFrame, forest: pl.DataFrame, tolerance: dict[str, float], truth: pl.DataFrame) -> list[dict[str, object]]:
+def agreement(
+    ours: pl.DataFrame, forest: pl.DataFrame, tolerance: dict[str, float], truth: pl.DataFrame
+) -> list[dict[str, object]]:
     recorded = truth.filter(~pl.col("missing_day")).select("participant", "date")
-    joined = ours.join(forest, on=["participant", "date"], suffix="_forest").join(recorded, on=["participant", "date"])
+    joined = ours.join(forest, on=["participant", "date"], suffix="_forest").join(
+        recorded, on=["participant", "date"]
+    )
     rows = []
     for feature, tol in tolerance.items():
         if feature not in ours.columns or feature not in forest.columns:
             continue
-        pair = joined.select(pl.col(feature).cast(pl.Float64).alias("a"), pl.col(f"{feature}_forest").cast(pl.Float64).alias("b")).drop_nulls().drop_nans()
+        pair = (
+            joined.select(
+                pl.col(feature).cast(pl.Float64).alias("a"),
+                pl.col(f"{feature}_forest").cast(pl.Float64).alias("b"),
+            )
+            .drop_nulls()
+            .drop_nans()
+        )
         if pair.height == 0:
             continue
         diff = (pair["a"] - pair["b"]).abs()
@@ -139,15 +154,25 @@ def bench_family(name: str, plan: StudyPlan, work: Path, forest_ok: bool) -> dic
         generate_study(raw, plan, truth_path)
     truth = pl.read_csv(truth_path, try_parse_dates=True)
     days = truth.filter(~pl.col("missing_day")).height
-    ours_tool, forest_tool = (("withcare-gps", "forest-gps") if name == "gps" else ("withcare-accel", "forest-accel"))
+    ours_tool, forest_tool = (
+        ("withcare-gps", "forest-gps") if name == "gps" else ("withcare-accel", "forest-accel")
+    )
     ours_cost = run_tool(OUR_PY, ours_tool, raw, work / name / "ours", plan.tz)
     ours = read_ours(work / name / "ours")
     result: dict[str, object] = {
         "participants": plan.participants,
         "days": plan.days,
         "participant_days_recorded": days,
-        "ours": {**ours_cost, "s_per_participant_day": ours_cost["compute_s"] / days, "mae": errors(ours, truth)},
+        "ours": {
+            **ours_cost,
+            "s_per_participant_day": ours_cost["compute_s"] / days,
+            "mae": errors(ours, truth),
+        },
     }
+    floor = run_tool(
+        OUR_PY, "floor-gps" if name == "gps" else "floor-accel", raw, work / name / "floor", plan.tz
+    )
+    result["csv_read_floor"] = {**floor, "s_per_participant_day": floor["compute_s"] / days}
     if forest_ok:
         forest_cost = run_tool(FOREST_PY, forest_tool, raw, work / name / "forest", plan.tz)
         forest = read_forest(work / name / "forest" / "daily")
@@ -169,11 +194,13 @@ def markdown(results: dict[str, object]) -> str:
         r = results.get(name)
         if not isinstance(r, dict):
             continue
-        lines.append(f"### {name}: {r['participants']} participants x {r['days']} days ({r['participant_days_recorded']} recorded)")
+        lines.append(
+            f"### {name}: {r['participants']} participants x {r['days']} days ({r['participant_days_recorded']} recorded)"
+        )
         lines.append("")
         lines.append("| tool | s / participant-day | CPU s total | peak RSS MiB | import s |")
         lines.append("|---|---|---|---|---|")
-        for tool in ("ours", "forest"):
+        for tool in ("ours", "forest", "csv_read_floor"):
             c = r.get(tool)
             if isinstance(c, dict):
                 lines.append(
@@ -181,20 +208,31 @@ def markdown(results: dict[str, object]) -> str:
                 )
         if "speedup" in r:
             lines.append("")
-            lines.append(f"Speed-up (wall, one core): **{r['speedup']:.0f}x**; CPU time: {r['speedup_cpu']:.0f}x.")
+            lines.append(
+                f"Speed-up (wall, one core): **{r['speedup']:.0f}x**; CPU time: {r['speedup_cpu']:.0f}x."
+            )
+            floor = r["csv_read_floor"]["compute_cpu_s"]
+            forest_cpu = r["forest"]["compute_cpu_s"]
+            lines.append(
+                f"Largest speed-up any CSV-reading pipeline could reach here (Forest CPU / parse-only CPU): {forest_cpu / floor:.0f}x."
+            )
         lines.append("")
         lines.append("| feature | our MAE vs truth | Forest MAE vs truth |")
         lines.append("|---|---|---|")
-        ours_mae = r["ours"]["mae"]  # type: ignore[index]
-        forest_mae = r.get("forest", {}).get("mae", {})  # type: ignore[union-attr]
+        ours_mae = r["ours"]["mae"]
+        forest_mae = r.get("forest", {}).get("mae", {})
         for feature in ours_mae:
             f = forest_mae.get(feature)
-            lines.append(f"| {feature} | {ours_mae[feature]:.3f} | {'' if f is None else f'{f:.3f}'} |")
+            lines.append(
+                f"| {feature} | {ours_mae[feature]:.3f} | {'' if f is None else f'{f:.3f}'} |"
+            )
         if "agreement" in r:
             lines.append("")
-            lines.append("| shared feature | tolerance | days within | mean abs diff | mean ours | mean Forest |")
+            lines.append(
+                "| shared feature | tolerance | days within | mean abs diff | mean ours | mean Forest |"
+            )
             lines.append("|---|---|---|---|---|---|")
-            for a in r["agreement"]:  # type: ignore[union-attr]
+            for a in r["agreement"]:
                 lines.append(
                     f"| {a['feature']} | {a['tolerance']} | {a['within_tolerance']:.0%} | {a['mean_abs_diff']:.3f} | {a['mean_ours']:.3f} | {a['mean_forest']:.3f} |"
                 )
@@ -208,7 +246,9 @@ def main() -> None:
     parser.add_argument("--gps-days", type=int, default=14)
     parser.add_argument("--accel-participants", type=int, default=2)
     parser.add_argument("--accel-days", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="2 x 4 GPS and 1 x 2 accelerometer days")
+    parser.add_argument(
+        "--quick", action="store_true", help="2 x 4 GPS and 1 x 2 accelerometer days"
+    )
     parser.add_argument("--only", choices=["gps", "accelerometer"])
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--no-forest", action="store_true")
@@ -217,9 +257,20 @@ def main() -> None:
         args.gps_participants, args.gps_days, args.accel_participants, args.accel_days = 2, 4, 1, 2
     why_not = "skipped (--no-forest)" if args.no_forest else ensure_forest()
     results: dict[str, object] = {"forest": why_not or "beiwe-forest (bench/.venv-forest)"}
-    gps_plan = StudyPlan(participants=args.gps_participants, days=args.gps_days, seed=7, accelerometer=False, mess=False)
-    acc_plan = StudyPlan(participants=args.accel_participants, days=args.accel_days, seed=3, mess=False)
-    work = args.work / f"g{args.gps_participants}x{args.gps_days}-a{args.accel_participants}x{args.accel_days}"
+    gps_plan = StudyPlan(
+        participants=args.gps_participants,
+        days=args.gps_days,
+        seed=7,
+        accelerometer=False,
+        mess=False,
+    )
+    acc_plan = StudyPlan(
+        participants=args.accel_participants, days=args.accel_days, seed=3, mess=False
+    )
+    work = (
+        args.work
+        / f"g{args.gps_participants}x{args.gps_days}-a{args.accel_participants}x{args.accel_days}"
+    )
     if args.only != "accelerometer":
         results["gps"] = bench_family("gps", gps_plan, work, why_not is None)
     if args.only != "gps":
