@@ -29,6 +29,18 @@ class Permission(StrEnum):
     PERSON_CONTACTS_WRITE = "person.contacts.write"
     PERSON_AUDIT_READ = "person.audit.read"
     PERSON_RECOMMEND_TECHNOLOGY = "person.recommend_technology"
+    PERSON_MEASURES_READ = "person.measures.read"  # measures (issue 3)
+    PERSON_MEASURES_RESPOND = "person.measures.respond"
+    PERSON_MEASURES_ASSIGN = "person.measures.assign"
+    PERSON_MEASURES_ENTER = "person.measures.enter"
+    INSTRUMENT_LICENCES_MANAGE = "instruments.licences.manage"  # not person-scoped
+    PERSON_CONSENT_MANAGE = "person.consent.manage"  # consent, choice, privacy (issue 5)
+    PERSON_CONSENT_RECORD_ON_BEHALF = "person.consent.record_on_behalf"
+    PERSON_DATA_EXPORT = "person.data.export"
+    PERSON_ERASURE_REQUEST = "person.erasure.request"
+    PERSON_CORRECTION_REQUEST = "person.correction.request"
+    PERSON_CARE_CHOICE = "person.care_choice"
+    PERSON_DISCHARGE = "person.discharge"
     # not person-scoped
     CASELOAD_READ = "caseload.read"
     SERVICE_DASHBOARD = "service.dashboard"
@@ -73,6 +85,54 @@ TEAM_PERMISSIONS: frozenset[Permission] = frozenset(
     {Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE}
 )
 TEAM_PERMISSIONS = TEAM_PERMISSIONS | {Permission.PERSON_RECOMMEND_TECHNOLOGY}  # registry (issue 6)
+
+# Measurement-based care (issue 3): the person reads and answers their own questionnaires, their
+# care team reads, assigns and enters paper/phone/in-person answers, a carer reads only with the
+# person's "view_measures" scope, and an administrator records instrument licences.
+_MEASURES_READ_AND_RESPOND = {Permission.PERSON_MEASURES_READ, Permission.PERSON_MEASURES_RESPOND}
+_MEASURES_TEAM = {
+    Permission.PERSON_MEASURES_READ,
+    Permission.PERSON_MEASURES_ASSIGN,
+    Permission.PERSON_MEASURES_ENTER,
+}
+PERSON_SCOPED = PERSON_SCOPED | _MEASURES_READ_AND_RESPOND | _MEASURES_TEAM
+SELF_PERMISSIONS = SELF_PERMISSIONS | _MEASURES_READ_AND_RESPOND
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | _MEASURES_TEAM
+CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_MEASURES_READ: "view_measures"}
+_MEASURES_ROLES: Mapping[Role, frozenset[Permission]] = {
+    Role.PERSON_IN_CARE: frozenset(_MEASURES_READ_AND_RESPOND),
+    Role.CLINICIAN: frozenset(_MEASURES_TEAM),
+    Role.CARER: frozenset({Permission.PERSON_MEASURES_READ}),
+    Role.ADMIN: frozenset({Permission.INSTRUMENT_LICENCES_MANAGE}),
+}
+ROLE_PERMISSIONS = {
+    role: granted | _MEASURES_ROLES.get(role, frozenset())
+    for role, granted in ROLE_PERMISSIONS.items()
+}
+
+# Consent, choice, human contact and data rights (issue 5).
+_CONSENT_SELF = {
+    Permission.PERSON_CONSENT_MANAGE,
+    Permission.PERSON_DATA_EXPORT,
+    Permission.PERSON_ERASURE_REQUEST,
+    Permission.PERSON_CORRECTION_REQUEST,
+}
+_CONSENT_TEAM = {
+    Permission.PERSON_CONSENT_RECORD_ON_BEHALF,
+    Permission.PERSON_CARE_CHOICE,
+    Permission.PERSON_DISCHARGE,
+}
+PERSON_SCOPED = PERSON_SCOPED | _CONSENT_SELF | _CONSENT_TEAM
+SELF_PERMISSIONS = SELF_PERMISSIONS | _CONSENT_SELF
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | _CONSENT_TEAM
+# The proxy-access consent item says a carer "can see your record and make choices on this page".
+CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_CONSENT_MANAGE: "view_record"}
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _CONSENT_SELF,
+    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CONSENT_TEAM,
+    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.PERSON_CONSENT_MANAGE},
+}
 
 
 class AccessDenied(Exception):

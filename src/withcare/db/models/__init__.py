@@ -3,6 +3,11 @@
 from withcare.db.models.accounts import LoginSession, TeamMembership, User
 from withcare.db.models.audit import AuditEvent, AuditHead
 from withcare.db.models.consent import ConsentDecisionRow, DataFlowRow
+from withcare.db.models.measures import (
+    InstrumentLicence,
+    MeasureAdministration,
+    MeasureAssignment,
+)
 from withcare.db.models.organisation import CareTeam, Service
 from withcare.db.models.people import Contact, Episode, Person, ProxyGrant
 from withcare.db.models.registry import RegistryTechnology
@@ -15,7 +20,10 @@ __all__ = [
     "Contact",
     "DataFlowRow",
     "Episode",
+    "InstrumentLicence",
     "LoginSession",
+    "MeasureAdministration",
+    "MeasureAssignment",
     "Person",
     "ProxyGrant",
     "RegistryTechnology",
