@@ -10,8 +10,10 @@ from fastapi.staticfiles import StaticFiles
 from withcare.services.platform import Platform
 from withcare.web import errors
 from withcare.web.middleware import HttpMiddleware
+from withcare.web.routes.api import registry as registry_api
 from withcare.web.routes.api import v1
 from withcare.web.routes.pages import admin, auth, home, people
+from withcare.web.routes.pages import registry as registry_pages
 
 STATIC = Path(__file__).parent / "static"
 
@@ -34,4 +36,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (auth.router, home.router, people.router, admin.router, v1.router):
         app.include_router(router)
+    app.include_router(registry_pages.router)  # technology registry (issue 6)
+    app.include_router(registry_api.router)
     return app

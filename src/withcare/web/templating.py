@@ -49,9 +49,10 @@ class NavItem:
 
 def navigation(actor: Actor | None) -> list[NavItem]:
     _ = i18n.gettext
+    technologies = NavItem("/technologies", _("Technologies"))  # registry (issue 6)
     if actor is None:
-        return []
-    items = [NavItem("/", _("Home"))]
+        return [technologies]
+    items = [NavItem("/", _("Home")), technologies]
     if actor.role is Role.CLINICIAN:
         items.append(NavItem("/caseload", _("Caseload")))
     if actor.role is Role.PERSON_IN_CARE and actor.person_id:
