@@ -7,6 +7,7 @@ the tests are skipped on a developer's machine and fail under ``CI=true``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -102,4 +103,9 @@ def log_in(site: LiveSite) -> Callable[[Page, str], Page]:
 
 @pytest.fixture(scope="session")
 def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where home pages and the log-in page are photographed (WITHCARE_SCREENSHOTS to keep them)."""
+    chosen = os.environ.get("WITHCARE_SCREENSHOTS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
     return tmp_path_factory.mktemp("screenshots")

@@ -8,6 +8,7 @@ typed into the second-factor form are the ones an authenticator app would show.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from withcare.clock import SystemClock
 from withcare.config import Settings
@@ -126,8 +127,9 @@ def live_site(data_dir: Path) -> Iterator[LiveSite]:
 
 def heading(page: Page) -> str:
     """The text of the page's single top-level heading."""
+    page.wait_for_load_state()
     headings = page.locator("main h1")
-    assert headings.count() == 1, f"{page.url} has {headings.count()} <h1> in <main>"
+    expect(headings, f"{page.url} must have one <h1> in <main>").to_have_count(1)
     return headings.inner_text().strip()
 
 
@@ -150,10 +152,8 @@ def fill_login(
             on_second_factor()
         page.locator("#code").fill(site.code_for(key))
         page.locator("main form[action='/login/second-factor'] button[type=submit]").click()
+    expect(page, f"log-in as {key} failed").not_to_have_url(re.compile(r"/login"))
     page.wait_for_load_state()
-    assert "/login" not in page.url, (
-        f"log-in as {key} failed: {page.url}: {page.inner_text('main')}"
-    )
 
 
 # --- accessibility ----------------------------------------------------------------------------

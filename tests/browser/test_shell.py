@@ -63,7 +63,7 @@ def test_switching_to_welsh_and_back(
     assert english["h1"] == "Talk to a person"
 
     _switch(page, "Cymraeg")
-    assert page.url == site.url("/talk-to-a-person"), "the switch must stay on the same page"
+    expect(page, "the switch must stay on the same page").to_have_url(site.url("/talk-to-a-person"))
     assert page.locator("html").get_attribute("lang") == "cy"
     welsh = {"h1": heading(page), "title": page.title(), "main": page.inner_text("main")}
     for part in english:
@@ -85,7 +85,7 @@ def test_a_logged_in_person_can_switch_language(page: Page, site: LiveSite) -> N
     fill_login(page, site, "person")
     english_nav = page.get_by_role("navigation").inner_text()
     _switch(page, "Cymraeg")
-    assert page.url == site.url("/")
+    expect(page).to_have_url(site.url("/"))
     assert page.locator("html").get_attribute("lang") == "cy"
     assert heading(page) != "Hello, Testy"
     assert "Testy" in heading(page)
