@@ -210,6 +210,23 @@ def load_demo(
     uow.session.add(
         ProxyGrant(person_id=first.id, carer_user_id=carer_id, scopes="view_record", granted_at=now)
     )
+    from withcare.db.models import ConsentDecisionRow  # proxy access is a consent item (issue 5)
+    from withcare.domain.consent import load_documents
+
+    in_force = load_documents().in_force_at(now)
+    if in_force is not None:
+        uow.session.add(
+            ConsentDecisionRow(
+                person_id=first.id,
+                purpose="direct_care",
+                stream="proxy_access",
+                action="grant",
+                at=now,
+                document_version=in_force.number,
+                decided_by="self",
+                recorded_by="demo",
+            )
+        )
     from withcare.services.registry import seed_registry  # the technology registry (issue 6)
 
     seed_registry(uow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,11 +46,46 @@ class UnitOfWork:
             raise AccessDenied("You do not have access to this record.")
         try:
             authorise(self.actor, permission, context)
+            # a carer acts only while both the grant and the consent item allow (issue 5)
+            carer = self.actor is not None and self.actor.role is Role.CARER
+            if carer and not proxy_consented(self.session, person_id, self.clock.now()):
+                raise AccessDenied()
         except AccessDenied as denied:
             if type(denied) is AccessDenied:
                 raise AccessDenied("You do not have access to this record.") from None
             raise
         return context
+
+
+def proxy_consented(session: Session, person_id: str, at: datetime) -> bool:
+    """Whether the person allows proxy access (``direct_care x proxy_access``) at ``at``."""
+    from withcare.db.models import ConsentDecisionRow
+    from withcare.domain.consent import PROXY_ACCESS, Action, ConsentDecision, ConsentHistory, check
+    from withcare.domain.consent import Actor as DecidedBy
+
+    rows = session.execute(
+        select(ConsentDecisionRow)
+        .where(
+            ConsentDecisionRow.person_id == person_id,
+            ConsentDecisionRow.purpose == PROXY_ACCESS.purpose.value,
+            ConsentDecisionRow.stream == PROXY_ACCESS.stream.value,
+        )
+        .order_by(ConsentDecisionRow.at, ConsentDecisionRow.id)
+    ).scalars()
+    history = ConsentHistory(
+        tuple(
+            ConsentDecision(
+                PROXY_ACCESS,
+                Action(r.action),
+                r.at,
+                r.document_version,
+                DecidedBy(r.decided_by),
+                r.recorded_by,
+            )
+            for r in rows
+        )
+    )
+    return check(history, PROXY_ACCESS.purpose, PROXY_ACCESS.stream, at).allowed
 
 
 def actor_for(session: Session, user: User) -> Actor:

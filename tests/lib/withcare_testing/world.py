@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from withcare.db.models import CareTeam, Episode, Person, ProxyGrant, Service, TeamMembership
+from withcare.db.models import (
+    CareTeam,
+    ConsentDecisionRow,
+    Episode,
+    Person,
+    ProxyGrant,
+    Service,
+    TeamMembership,
+)
 from withcare.domain.roles import Role
 from withcare.security import totp
 from withcare.services.platform import Platform
@@ -113,6 +121,19 @@ def build_world(platform: Platform) -> World:
                 carer_user_id=carer.user_id,
                 scopes="view_record",
                 granted_at=now,
+            )
+        )
+        # a carer acts only while the person also allows proxy access as a consent item (issue 5)
+        uow.session.add(
+            ConsentDecisionRow(
+                person_id=world.person_id,
+                purpose="direct_care",
+                stream="proxy_access",
+                action="grant",
+                at=now,
+                document_version=1,
+                decided_by="self",
+                recorded_by=world.accounts["person"].user_id,
             )
         )
     return world
