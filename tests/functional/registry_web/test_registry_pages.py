@@ -23,7 +23,8 @@ def seeded(web_world: World) -> World:
 
 
 def _token(client: TestClient, path: str = "/technologies") -> str:
-    return csrf_from(client.get(path).text)
+    token: str = csrf_from(client.get(path).text)
+    return token
 
 
 def test_anyone_can_search_filter_and_page_without_an_account(
