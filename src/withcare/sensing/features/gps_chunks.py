@@ -77,20 +77,28 @@ def gps_chunks(frame: pl.DataFrame, config: MobilityConfig) -> ChunkResult:
     t, lat, lon = t[keep], lat[keep], lon[keep]
     if t.size == 0:
         return ChunkResult(pl.DataFrame(schema=CHUNK_SCHEMA), 0, low_accuracy, bad)
-    bins = (
-        pl.DataFrame(
-            {"b": np.floor(t / config.bin_s).astype(np.int64), "t": t, "lat": lat, "lon": lon}
-        )
-        .group_by("b", maintain_order=True)
-        .agg(
-            pl.col("t").min().alias("t0"),
-            pl.col("t").max().alias("t1"),
-            pl.col("lat", "lon").median(),
-        )
-    )
+    b = np.floor(t / config.bin_s).astype(np.int64)  # t is sorted, so bins are contiguous
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    ends = np.r_[starts[1:], b.size]
+    bins = {
+        "b": b[starts],
+        "t0": t[starts],
+        "t1": t[ends - 1],
+        "lat": _segment_median(lat, starts, ends),
+        "lon": _segment_median(lon, starts, ends),
+    }
     return ChunkResult(
         _chunk(bins, _sample_interval(t, config), config), int(t.size), low_accuracy, bad
     )
+
+
+def _segment_median(values: Floats, starts: np.ndarray, ends: np.ndarray) -> Floats:
+    """Median of each contiguous segment [start, end), vectorised by one sort within segments."""
+    segment = np.repeat(np.arange(starts.size), ends - starts)
+    ordered = values[np.lexsort((values, segment))]
+    lo = starts + (ends - starts - 1) // 2
+    hi = starts + (ends - starts) // 2
+    return np.asarray((ordered[lo] + ordered[hi]) / 2.0, dtype=np.float64)
 
 
 def _sample_interval(t: Floats, config: MobilityConfig) -> float:
@@ -111,10 +119,10 @@ def _not_spikes(t: Floats, lat: Floats, lon: Floats, config: MobilityConfig) -> 
     return keep
 
 
-def _chunk(bins: pl.DataFrame, interval: float, config: MobilityConfig) -> pl.DataFrame:
-    bt = bins["b"].to_numpy().astype(np.float64) * config.bin_s
-    blat = bins["lat"].to_numpy()
-    blon = bins["lon"].to_numpy()
+def _chunk(bins: dict[str, np.ndarray], interval: float, config: MobilityConfig) -> pl.DataFrame:
+    bt = bins["b"].astype(np.float64) * config.bin_s
+    blat = bins["lat"]
+    blon = bins["lon"]
     n = bt.size
     new_burst = np.ones(n, dtype=bool)
     new_burst[1:] = np.diff(bt) > config.burst_gap_s
@@ -139,8 +147,8 @@ def _chunk(bins: pl.DataFrame, interval: float, config: MobilityConfig) -> pl.Da
     return pl.DataFrame(
         {
             # observed time runs from the first fix to one sampling interval after the last
-            "start": bins["t0"].to_numpy()[first],
-            "end": bins["t1"].to_numpy()[last] + interval,
+            "start": bins["t0"][first],
+            "end": bins["t1"][last] + interval,
             "moving": moving,
             "lat": clat,
             "lon": clon,
