@@ -23,11 +23,12 @@ from withcare.services.pagination import PageRequest
 from withcare.services.registry import MAX_IMPORT_BYTES, ImportRefused, SavedAssessment
 from withcare.web import i18n
 from withcare.web.guard import guard, platform_of
-from withcare.web.labels import label
-from withcare.web.templating import render
+from withcare.web.registry_labels import registry_label
+from withcare.web.templating import env, render
 
 router = APIRouter(include_in_schema=False)
 _ = i18n.gettext
+env.filters["registry_label"] = registry_label
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 Text = Annotated[str, Query(max_length=200)]
@@ -115,10 +116,10 @@ async def technologies(
     service = platform_of(request).registry
     options = service.options()
     pairs = {
-        name: [(value, label(value)) for value in getattr(options, name)]
+        name: [(value, registry_label(value)) for value in getattr(options, name)]
         for name in ("cost_models", "platforms", "languages", "accessibility_features")
     }
-    evidence_options = [(level.value, label(level.value)) for level in EvidenceLevel][1:]
+    evidence_options = [(level.value, registry_label(level.value)) for level in EvidenceLevel][1:]
     if problems:
         return render(
             request,
