@@ -27,6 +27,7 @@ class Platform:
         from withcare.services.care import CareService
         from withcare.services.consent import ConsentService
         from withcare.services.dashboard import DashboardService
+        from withcare.services.measures import MeasuresService
         from withcare.services.registry import RegistryService
 
         self.settings = settings
@@ -39,6 +40,7 @@ class Platform:
         self.admin = AdminService(self)
         self.dashboard = DashboardService(self)
         self.registry = RegistryService(self)
+        self.measures = MeasuresService(self)
 
     @contextmanager
     def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:
