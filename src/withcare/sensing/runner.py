@@ -18,7 +18,7 @@ import polars as pl
 from withcare.sensing.features.gps_chunks import CHUNK_SCHEMA
 from withcare.sensing.options import FeatureOptions
 from withcare.sensing.pipeline import stage_one, stage_two
-from withcare.sensing.readers.base import RawFile, relative_key
+from withcare.sensing.readers.base import RawFile
 from withcare.sensing.readers.beiwe import hour_of_name
 from withcare.sensing.readers.days import candidate_days
 from withcare.sensing.readers.detect import open_participant
@@ -73,7 +73,7 @@ def _run(task: ParticipantTask) -> ParticipantOutcome:
     root, store = Path(task.root), OutputStore(Path(task.out_dir))
     source = open_participant(root, task.fmt, task.participant)
     tz = task.options.zone_of(task.participant)
-    stats = {relative_key(p, root): _stat(p) for p in source.all_files()}
+    stats = source.file_stats()
     entry = {
         "fingerprint": task.options.fingerprint(task.participant),
         "streams": list(task.streams),
@@ -133,11 +133,6 @@ def _changed_days(
             return None
         days |= found
     return days
-
-
-def _stat(path: Path) -> list[int]:
-    info = path.stat()
-    return [info.st_size, info.st_mtime_ns]
 
 
 def _empty_chunks() -> pl.DataFrame:

@@ -94,8 +94,10 @@ def gps_chunks(frame: pl.DataFrame, config: MobilityConfig) -> ChunkResult:
 
 def _segment_median(values: Floats, starts: np.ndarray, ends: np.ndarray) -> Floats:
     """Median of each contiguous segment [start, end), vectorised by one sort within segments."""
-    segment = np.repeat(np.arange(starts.size), ends - starts)
-    ordered = values[np.lexsort((values, segment))]
+    segment = np.repeat(np.arange(starts.size, dtype=np.float64), ends - starts)
+    span = float(values.max() - values.min()) or 1.0
+    # one float sort: the segment number dominates, the scaled value orders within a segment
+    ordered = values[np.argsort(segment + (values - values.min()) / (2.0 * span))]
     lo = starts + (ends - starts - 1) // 2
     hi = starts + (ends - starts) // 2
     return np.asarray((ordered[lo] + ordered[hi]) / 2.0, dtype=np.float64)

@@ -27,9 +27,10 @@ class RawFile:
     path: Path
     stream: Stream
     hour_ms: int | None
+    name: str = ""  # path relative to the export root, for reports; derived when not given
 
     def key(self, root: Path) -> str:
-        return relative_key(self.path, root)
+        return self.name or relative_key(self.path, root)
 
 
 def relative_key(path: Path, root: Path) -> str:
@@ -55,7 +56,11 @@ class ParticipantSource(Protocol):
     def platform(self) -> Platform: ...
 
     def all_files(self) -> list[Path]:
-        """Every file that can influence the features (for change detection)."""
+        """Every file that can influence the features."""
+        ...
+
+    def file_stats(self) -> dict[str, list[int]]:
+        """``{path relative to root: [size, mtime_ns]}`` of every such file (change detection)."""
         ...
 
 

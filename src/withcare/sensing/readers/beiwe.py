@@ -6,6 +6,7 @@ One file per stream per UTC hour, each with a header. Column names are Beiwe's o
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,14 +73,13 @@ def hour_of_name(name: str) -> int | None:
     match = _HOUR_NAME.search(name)
     if match is None:
         return None
-    day, hour, minute, second = match.groups()
+    year, month, mday = (int(x) for x in match.group(1).split("-"))
+    hour, minute, second = (int(x) for x in match.group(2, 3, 4))
     try:
-        year, month, mday = (int(x) for x in day.split("-"))
-        datetime(year, month, mday, int(hour), int(minute), int(second), tzinfo=UTC)  # validates
+        datetime(year, month, mday, hour, minute, second, tzinfo=UTC)  # validates the date
     except ValueError:
         return None
-    seconds = calendar.timegm((year, month, mday, int(hour), int(minute), int(second)))
-    return seconds * 1000
+    return calendar.timegm((year, month, mday, hour, minute, second)) * 1000
 
 
 class BeiweParticipant:
@@ -94,10 +94,11 @@ class BeiweParticipant:
         folder = self._dir / stream
         if not folder.is_dir():
             return []
+        prefix = f"{self.participant}/{stream}/"
         found = [
-            RawFile(path, stream, hour_of_name(path.name))
-            for path in folder.iterdir()
-            if path.suffix.lower() == ".csv" and not path.name.startswith(".")
+            RawFile(Path(entry.path), stream, hour_of_name(entry.name), prefix + entry.name)
+            for entry in os.scandir(folder)
+            if entry.name.lower().endswith(".csv") and not entry.name.startswith(".")
         ]
         return sorted(found, key=lambda f: (f.hour_ms is None, f.hour_ms or 0, f.path.name))
 
@@ -109,6 +110,21 @@ class BeiweParticipant:
             for path in (self._dir / stream).iterdir()
             if path.suffix.lower() == ".csv"
         )
+
+    def file_stats(self) -> dict[str, list[int]]:
+        stats: dict[str, list[int]] = {}
+        for stream in (*STREAMS, "identifiers"):
+            folder = self._dir / stream
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                if entry.name.lower().endswith(".csv"):
+                    info = entry.stat()
+                    stats[f"{self.participant}/{stream}/{entry.name}"] = [
+                        info.st_size,
+                        info.st_mtime_ns,
+                    ]
+        return stats
 
     def parse(self, raw: RawFile, report: FileReport) -> pl.DataFrame:
         mapping, required = _COLUMNS[raw.stream]

@@ -141,7 +141,7 @@ def _parse_batch(
     source: ParticipantSource, batch: list[RawFile], reports: list[FileReport]
 ) -> pl.DataFrame:
     parse_many = getattr(source, "parse_many", None)
-    if parse_many is not None and len(batch) > 1:
+    if parse_many is not None:
         frame: pl.DataFrame = parse_many(batch, reports)
         return frame
     frames = [

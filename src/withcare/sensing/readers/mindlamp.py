@@ -100,6 +100,13 @@ class MindLampParticipant:
             p for p in self._dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
         )
 
+    def file_stats(self) -> dict[str, list[int]]:
+        stats: dict[str, list[int]] = {}
+        for path in self.all_files():
+            info = path.stat()
+            stats[path.relative_to(self.root).as_posix()] = [info.st_size, info.st_mtime_ns]
+        return stats
+
     def files(self, stream: Stream) -> list[RawFile]:
         return [RawFile(path, stream, None) for path in self.all_files()]
 
