@@ -9,7 +9,7 @@ what was used and when. Nothing else decides consent.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,17 +19,24 @@ from withcare.domain.consent import (
     ConsentDecision,
     ConsentHistory,
     ConsentItem,
+    ConsentPage,
     DataFlow,
     DataStream,
     Decision,
+    InvalidConsentDecision,
     Purpose,
     check,
+    consent_page,
+    consent_resources,
     load_documents,
     people_with_consent,
     record_decision,
     require,
 )
 from withcare.domain.consent import Actor as DecidedBy
+from withcare.domain.roles import Role
+from withcare.security.authorisation import Actor as AuthActor
+from withcare.security.authorisation import Permission
 from withcare.services.errors import InvalidInput
 from withcare.services.unit_of_work import UnitOfWork
 
@@ -161,3 +168,104 @@ class ConsentService:
             details={"item": str(item), "action": action.value, "version": version},
         )
         return decision
+
+    # -- the person's consent page (issue 5) ----------------------------------------------------
+    def _authorise_page(self, uow: UnitOfWork, person_id: str) -> DecidedBy:
+        """Self and carers with proxy access manage; team clinicians record on the person's
+        behalf (choices made on paper or by phone). Returns who the decision is by."""
+        actor = uow.actor
+        if actor is not None and actor.role is Role.CLINICIAN:
+            uow.authorise_person(Permission.PERSON_CONSENT_RECORD_ON_BEHALF, person_id)
+            return DecidedBy.STAFF_ON_BEHALF
+        uow.authorise_person(Permission.PERSON_CONSENT_MANAGE, person_id)
+        if actor is not None and actor.role is Role.CARER:
+            return DecidedBy.PROXY
+        return DecidedBy.SELF
+
+    def page(self, actor: AuthActor | None, person_id: str, language: str = "en") -> ConsentPage:
+        """Everything the consent page shows, in the person's language (``en`` or ``cy``)."""
+        with self._platform.unit_of_work(actor) as uow:
+            self._authorise_page(uow, person_id)
+            result = consent_page(
+                self.history(uow, person_id),
+                self.flows(uow, person_id),
+                uow.clock.now(),
+                "cy" if language == "cy" else "en",
+                self.documents,
+            )
+            uow.audit.record(
+                actor,
+                "consent.read",
+                subject_type="person",
+                subject_id=person_id,
+                person_id=person_id,
+                reason=_reason(actor, person_id),
+            )
+            return result
+
+    def decide(
+        self,
+        actor: AuthActor | None,
+        person_id: str,
+        purpose: str,
+        stream: str,
+        action: str,
+    ) -> ConsentDecision:
+        """A grant, refusal or withdrawal from the consent page (or recorded by staff)."""
+        try:
+            item = ConsentItem(Purpose(purpose), DataStream(stream))
+            chosen = Action(action)
+        except ValueError:
+            raise InvalidInput("That choice is not one the consent page offers.") from None
+        with self._platform.unit_of_work(actor) as uow:
+            decided_by = self._authorise_page(uow, person_id)
+            assert actor is not None
+            try:
+                return self.record(
+                    uow, person_id, item, chosen, decided_by=decided_by, recorded_by=actor.user_id
+                )
+            except InvalidConsentDecision as error:
+                raise InvalidInput(_plain(str(error))) from None
+
+    def fhir_consents(self, actor: AuthActor | None, person_id: str) -> list[dict[str, Any]]:
+        """The person's decisions as validated FHIR R4 Consent resources (JSON-ready)."""
+        with self._platform.unit_of_work(actor) as uow:
+            self._authorise_page(uow, person_id)
+            resources = self.fhir_consents_in(uow, person_id)
+            uow.audit.record(
+                actor,
+                "consent.export",
+                subject_type="person",
+                subject_id=person_id,
+                person_id=person_id,
+                reason=_reason(actor, person_id),
+                details={"resources": len(resources)},
+            )
+            return resources
+
+    def fhir_consents_in(self, uow: UnitOfWork, person_id: str) -> list[dict[str, Any]]:
+        """The FHIR Consent resources inside a caller's (already authorised) unit of work."""
+        resources = consent_resources(
+            self.history(uow, person_id), f"Patient/{person_id}", uow.clock.now(), self.documents
+        )
+        return [r.model_dump(mode="json", exclude_none=True) for r in resources]
+
+
+def _reason(actor: AuthActor | None, person_id: str) -> str:
+    if actor is not None and actor.person_id == person_id:
+        return "self_access"
+    if actor is not None and actor.role is Role.CARER:
+        return "proxy_access"
+    return "direct_care"
+
+
+def _plain(message: str) -> str:
+    if "proxy" in message and "only the person" in message:
+        return "Only the person can change who may act for them."
+    if "cannot act for the person" in message:
+        return "You cannot act for this person: they have not allowed a carer to act for them."
+    if "law requires" in message:
+        return message[0].upper() + message[1:]
+    if "nothing to withdraw" in message:
+        return "There is nothing to withdraw for this item."
+    return "That choice could not be recorded. Reload the page and try again."

@@ -13,6 +13,7 @@ from withcare.domain.care.modes import ContactMode
 from withcare.security.authorisation import Actor, Permission, authorise
 
 if TYPE_CHECKING:
+    from withcare.services.human_contact import ServiceHumanContactFigures
     from withcare.services.platform import Platform
 
 # Counts below this are shown as "fewer than 5" so that no one person can be singled out.
@@ -45,6 +46,7 @@ class ServiceOverview:
     teams: list[TeamFigures]
     contacts_last_30_days_by_mode: dict[str, Count]
     human_share_last_30_days: float | None
+    human_contact: ServiceHumanContactFigures | None = None  # P2 (issue 5)
 
 
 class DashboardService:
@@ -94,7 +96,11 @@ class DashboardService:
             )
             total = sum(by_mode.values())
             human = sum(n for mode, n in by_mode.items() if ContactMode(mode).is_human)
+            human_contact = self._platform.human_contact.service_figures(
+                uow, actor.service_id if actor else None
+            )
             return ServiceOverview(
+                human_contact=human_contact,
                 teams=teams,
                 contacts_last_30_days_by_mode={
                     mode.value: Count.of(int(by_mode.get(mode.value, 0))) for mode in ContactMode

@@ -37,6 +37,15 @@ class Platform:
         self.accounts = AccountService(self)
         self.care = CareService(self)
         self.consent = ConsentService(self)
+        from withcare.services.choice import ChoiceService  # consent, choice, privacy (issue 5)
+        from withcare.services.crypto import CryptoService
+        from withcare.services.human_contact import HumanContactService
+        from withcare.services.privacy import PrivacyService
+
+        self.crypto = CryptoService(self)
+        self.choice = ChoiceService(self)
+        self.human_contact = HumanContactService(self)
+        self.privacy = PrivacyService(self)
         self.admin = AdminService(self)
         self.dashboard = DashboardService(self)
         self.registry = RegistryService(self)
