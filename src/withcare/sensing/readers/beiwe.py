@@ -150,6 +150,9 @@ class BeiweParticipant:
                 assert isinstance(i, int)
                 parts.append(normalise(part, reports[i]))
             frame = pl.concat(parts) if parts else frame.with_columns(pl.lit("sms").alias("kind"))
+        wanted = [*SCHEMAS[stream], "_file"]
+        if frame.columns == wanted and all(frame[c].dtype == t for c, t in SCHEMAS[stream].items()):
+            return frame  # the usual case: already canonical, skip a copy
         return frame.select(
             [pl.col(c).cast(t) for c, t in SCHEMAS[stream].items()] + [pl.col("_file")]
         )
