@@ -158,6 +158,16 @@ async def compare(
 ) -> Response:
     chosen = [part for value in ids or [] for part in value.split(",") if part.strip()][:20]
     service = platform_of(request).registry
+    if ids is None:  # first visit: only the chooser
+        return render(
+            request,
+            "registry_compare.html",
+            comparison=None,
+            problems={},
+            choices=service.technology_choices(),
+            chosen=[],
+            max_compared=MAX_COMPARED,
+        )
     try:
         comparison = service.compare(actor, chosen)
     except InvalidInput as error:
