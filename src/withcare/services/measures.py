@@ -292,6 +292,11 @@ class MeasuresService:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
 
+    def require_access(self, actor: Actor | None, person_id: str, permission: Permission) -> None:
+        """Refuse early (before reading any input) when the actor may not act for this person."""
+        with self._platform.unit_of_work(actor) as uow:
+            uow.authorise_person(permission, person_id)
+
     # -- instruments and licences ---------------------------------------------------------------
     def _licences(self, uow: UnitOfWork) -> set[str]:
         return set(uow.session.execute(select(InstrumentLicence.instrument_id)).scalars())
@@ -635,9 +640,9 @@ class MeasuresService:
         self, actor: Actor | None, person_id: str, instrument_id: str
     ) -> tuple[Instrument, DueItem | None, list[int | str | None]]:
         """What the person's form needs: the instrument, the open window and any saved answers."""
-        instrument = _instrument(instrument_id)
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_MEASURES_RESPOND, person_id)
+            instrument = _instrument(instrument_id)
             self._platform.consent.require_flow(
                 uow,
                 person_id,
@@ -671,10 +676,10 @@ class MeasuresService:
         assignment_id: str | None = None,
     ) -> str:
         """Keep answers so far and come back later; nothing is scored or shared yet."""
-        instrument = _instrument(instrument_id)
-        values = _clean(instrument, responses)
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_MEASURES_RESPOND, person_id)
+            instrument = _instrument(instrument_id)
+            values = _clean(instrument, responses)
             self._platform.consent.require_flow(
                 uow,
                 person_id,
@@ -728,23 +733,25 @@ class MeasuresService:
         The person answers for themself (``web``); their care team enters ``paper``, ``phone`` and
         ``in_person`` administrations; ``fhir`` is an imported QuestionnaireResponse.
         """
-        instrument = _instrument(instrument_id)
         try:
-            how = Mode(mode)
+            how: Mode | None = Mode(mode)
         except ValueError:
-            raise InvalidInput(
-                "Choose how the questionnaire was given.",
-                {"mode": "Choose paper, phone or in person."},
-            ) from None
+            how = None
         own = actor is not None and actor.person_id == person_id
         permission = (
             Permission.PERSON_MEASURES_RESPOND
             if how is Mode.WEB or (how is Mode.FHIR and own)
             else Permission.PERSON_MEASURES_ENTER
         )
-        result = score(instrument.id, list(responses))
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(permission, person_id)
+            if how is None:
+                raise InvalidInput(
+                    "Choose how the questionnaire was given.",
+                    {"mode": "Choose paper, phone or in person."},
+                )
+            instrument = _instrument(instrument_id)
+            result = score(instrument.id, list(responses))
             self._platform.consent.require_flow(
                 uow,
                 person_id,
@@ -991,6 +998,12 @@ class MeasuresService:
         self, actor: Actor | None, person_id: str, resource: Mapping[str, Any]
     ) -> SubmitOutcome:
         """Accept a QuestionnaireResponse for a library instrument: validate, score, store."""
+        own = actor is not None and actor.person_id == person_id
+        self.require_access(
+            actor,
+            person_id,
+            Permission.PERSON_MEASURES_RESPOND if own else Permission.PERSON_MEASURES_ENTER,
+        )
         try:
             parsed = measures_fhir.parse_questionnaire_response(resource)
         except measures_fhir.FhirInputError as error:

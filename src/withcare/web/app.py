@@ -13,6 +13,7 @@ from withcare.web.middleware import HttpMiddleware
 from withcare.web.routes.api import registry as registry_api
 from withcare.web.routes.api import v1
 from withcare.web.routes.pages import admin, auth, home, people
+from withcare.web.routes.pages import measures as measures_pages
 from withcare.web.routes.pages import registry as registry_pages
 
 STATIC = Path(__file__).parent / "static"
@@ -38,4 +39,11 @@ def create_app(platform: Platform) -> FastAPI:
         app.include_router(router)
     app.include_router(registry_pages.router)  # technology registry (issue 6)
     app.include_router(registry_api.router)
+    app.include_router(measures_pages.router)  # measurement-based care (issue 3)
+    from withcare.web.routes.api import consent as consent_api  # consent, privacy (issue 5)
+    from withcare.web.routes.pages import consent as consent_pages
+    from withcare.web.routes.pages import privacy as privacy_pages
+
+    for issue5 in (consent_pages.router, privacy_pages.router, consent_api.router):
+        app.include_router(issue5)
     return app
