@@ -46,6 +46,7 @@ from withcare.db.models.registry import (
     RegistryTechnology,
     RegistryTechnologyVersion,
 )
+from withcare.db.types import new_id
 from withcare.domain.registry.assessment import SelfAssessment, self_assess
 from withcare.domain.registry.bundle import RECORD_KINDS, RegistryBundle
 from withcare.domain.registry.classification import (
@@ -97,8 +98,10 @@ from withcare.domain.registry.seed import seed_bundle
 from withcare.domain.registry.vocabulary import ReviewerKind, ReviewState
 from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor, Permission, authorise
+from withcare.security.field_encryption import FieldEncryptionError
 from withcare.services.errors import InvalidInput, NotFound
 from withcare.services.pagination import Page, PageRequest
+from withcare.services.privacy import PersonErased
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -394,6 +397,24 @@ class RegistryService:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
         self.outcome_source: OutcomeSource = no_outcomes
+        platform.events.subscribe(PersonErased, self._on_person_erased)
+
+    def _on_person_erased(self, uow: UnitOfWork, event: PersonErased) -> None:
+        """Erasure: delete the person's reviews (pending or published). Recommendations stay as
+        part of the care record, without identity; their notes were encrypted with the person's
+        key, which the erasure destroys."""
+        accounts = list(
+            uow.session.execute(select(User.id).where(User.person_id == event.person_id)).scalars()
+        )
+        rows = uow.session.execute(
+            select(RegistryReview).where(
+                (RegistryReview.person_id == event.person_id)
+                | RegistryReview.author_ref.in_(accounts)
+            )
+        ).scalars()
+        for row in list(rows):
+            uow.session.delete(row)
+        uow.session.flush()
 
     # ----------------------------------------------------------------------------------------
     # reading and writing whole bundles
@@ -923,7 +944,7 @@ class RegistryService:
                     technology_name=technologies.get(r.technology_id, r.technology_id),
                     clinician=names.get(r.clinician_id, ""),
                     recommended_at=r.recommended_at,
-                    note=r.note,
+                    note=self._note(uow, r),
                 )
                 for r in rows
             ]
@@ -951,12 +972,18 @@ class RegistryService:
                 problems["note"] = f"Keep the note under {MAX_NOTE_CHARS} characters."
             if problems:
                 raise InvalidInput("The recommendation was not saved.", problems)
+            row_id = new_id()
             row = RegistryRecommendation(
+                id=row_id,
                 technology_id=technology_id,
                 person_id=person_id,
                 clinician_id=actor.user_id,
                 recommended_at=uow.clock.now(),
-                note=note.strip() or None,
+                note_encrypted=self._platform.crypto.encrypt(
+                    uow, person_id, "registry_recommendation", row_id, "note", note.strip()
+                )
+                if note.strip()
+                else "",
             )
             uow.session.add(row)
             uow.session.flush()
@@ -970,6 +997,16 @@ class RegistryService:
                 details={"technology": technology_id},
             )
             return row.id
+
+    def _note(self, uow: UnitOfWork, row: RegistryRecommendation) -> str | None:
+        if not row.note_encrypted:
+            return None
+        try:
+            return self._platform.crypto.decrypt(
+                uow, row.person_id, "registry_recommendation", row.id, "note", row.note_encrypted
+            )
+        except FieldEncryptionError:
+            return "(note no longer readable)"
 
     def technology_choices(self) -> list[tuple[str, str]]:
         """(id, name) of every technology, by name, for pick lists."""

@@ -183,6 +183,10 @@ def test_recommendation_follows_the_care_relationship(world: World) -> None:
             registry.recommend(actor(world, key), world.person_id, technology_id="sleepio")
         with pytest.raises(AccessDenied):
             registry.recommendations_for(actor(world, key), world.person_id)
+    with world.platform.unit_of_work(None) as uow:
+        stored = uow.session.execute(select(RegistryRecommendation.note_encrypted)).scalar_one()
+    assert stored and "6 weeks" not in stored  # encrypted at rest with the person's key
+    assert registry.recommendations_for(clinician, world.person_id)[0].note == "6 weeks"
     with pytest.raises(InvalidInput) as unknown:
         registry.recommend(clinician, world.person_id, technology_id="nope")
     assert "technology_id" in unknown.value.problems
@@ -240,3 +244,18 @@ def test_outcomes_come_through_the_seam_and_small_numbers_are_suppressed(world: 
     shown = registry.technology(None, "sleepio").outcomes
     assert shown.enough_people and shown.people == 2 * MIN_PEOPLE + 5
     assert shown.reliable_improvement.count is not None
+
+
+def test_erasure_deletes_reviews_and_shreds_recommendation_notes(world: World) -> None:
+    registry = world.platform.registry
+    registry.load_seed()
+    person = actor(world, "person")
+    registry.submit_review(person, "sleepio", rating=4, text="Mine to take back.")
+    registry.recommend(
+        actor(world, "clinician"), world.person_id, technology_id="sleepio", note="n"
+    )
+    with world.platform.unit_of_work(actor(world, "person")) as uow:
+        world.platform.privacy._erase(uow, world.person_id, world["person"].user_id)
+    assert registry.pending_reviews(actor(world, "evaluator")) == []
+    notes = registry.recommendations_for(actor(world, "clinician"), world.person_id)
+    assert [n.note for n in notes] == ["(note no longer readable)"]

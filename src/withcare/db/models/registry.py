@@ -204,4 +204,5 @@ class RegistryRecommendation(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     clinician_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
     recommended_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: The clinician's note as a ``platform.crypto`` token (person's key), or "" for none.
+    note_encrypted: Mapped[str] = mapped_column(Text, default="")

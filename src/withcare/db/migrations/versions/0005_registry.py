@@ -322,7 +322,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.String(length=32), nullable=False),
         sa.Column("clinician_id", sa.String(length=32), nullable=False),
         sa.Column("recommended_at", withcare.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("note", sa.String(length=300), nullable=True),
+        sa.Column("note_encrypted", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["clinician_id"],
             ["users.id"],
