@@ -41,6 +41,13 @@ class Permission(StrEnum):
     PERSON_CORRECTION_REQUEST = "person.correction.request"
     PERSON_CARE_CHOICE = "person.care_choice"
     PERSON_DISCHARGE = "person.discharge"
+    PERSON_SAFETY_READ = "person.safety.read"  # safety (issue 4)
+    PERSON_SAFETY_PLAN_READ = "person.safety_plan.read"
+    PERSON_SAFETY_PLAN_WRITE = "person.safety_plan.write"
+    PERSON_CONTACT_REQUEST = "person.contact_request"
+    PERSON_HELP_NOW = "person.help_now"
+    ESCALATIONS_HANDLE = "escalations.handle"  # not person-scoped; checked per escalation
+    ESCALATIONS_OVERSIGHT = "escalations.oversight"
     # not person-scoped
     CASELOAD_READ = "caseload.read"
     SERVICE_DASHBOARD = "service.dashboard"
@@ -132,6 +139,35 @@ ROLE_PERMISSIONS = {
     Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _CONSENT_SELF,
     Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CONSENT_TEAM,
     Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.PERSON_CONSENT_MANAGE},
+}
+
+# Safety (issue 4): the person and their care team read open escalations, risk flags and the
+# safety plan, and make the plan together; only the person asks for help for themselves.
+# Escalations are handled by clinicians and service managers, who are checked per escalation
+# (care team, named owner, or the duty rota) by the safety service.
+_SAFETY_SELF = {
+    Permission.PERSON_SAFETY_READ,
+    Permission.PERSON_SAFETY_PLAN_READ,
+    Permission.PERSON_SAFETY_PLAN_WRITE,
+    Permission.PERSON_CONTACT_REQUEST,
+    Permission.PERSON_HELP_NOW,
+}
+_SAFETY_TEAM = {
+    Permission.PERSON_SAFETY_READ,
+    Permission.PERSON_SAFETY_PLAN_READ,
+    Permission.PERSON_SAFETY_PLAN_WRITE,
+}
+PERSON_SCOPED = PERSON_SCOPED | _SAFETY_SELF | _SAFETY_TEAM
+SELF_PERMISSIONS = SELF_PERMISSIONS | _SAFETY_SELF
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | _SAFETY_TEAM
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _SAFETY_SELF,
+    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN]
+    | _SAFETY_TEAM
+    | {Permission.ESCALATIONS_HANDLE},
+    Role.SERVICE_MANAGER: ROLE_PERMISSIONS[Role.SERVICE_MANAGER]
+    | {Permission.ESCALATIONS_HANDLE, Permission.ESCALATIONS_OVERSIGHT},
 }
 
 

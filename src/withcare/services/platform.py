@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from withcare.clock import Clock, SystemClock
+from withcare.clock import Clock, clock_from_environment
 from withcare.config import Settings
 from withcare.db import migrate as migrations
 from withcare.db.engine import Database
@@ -31,7 +31,7 @@ class Platform:
         from withcare.services.registry import RegistryService
 
         self.settings = settings
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or clock_from_environment()  # FileClock only in tests
         self.database = Database(settings.database_url)
         self.events = EventBus()
         self.accounts = AccountService(self)
@@ -50,6 +50,9 @@ class Platform:
         self.dashboard = DashboardService(self)
         self.registry = RegistryService(self)
         self.measures = MeasuresService(self)
+        from withcare.services.safety import SafetyService  # safety (issue 4)
+
+        self.safety = SafetyService(self)
 
     @contextmanager
     def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:

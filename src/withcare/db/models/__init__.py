@@ -13,6 +13,17 @@ from withcare.db.models.organisation import CareTeam, Service
 from withcare.db.models.people import Contact, Episode, Person, ProxyGrant
 from withcare.db.models.privacy import CorrectionRequest, DataKeyRow, ErasureRecord
 from withcare.db.models.registry import RegistryTechnology
+from withcare.db.models.safety import (  # safety (issue 4)
+    ContactRequestRow,
+    CrisisContactRow,
+    DeliveryAttemptRow,
+    EscalationEventRow,
+    EscalationRow,
+    NotificationRow,
+    RiskSignalRow,
+    SafetyPlanVersionRow,
+    WorkerHeartbeatRow,
+)
 
 __all__ = [
     "AuditEvent",
@@ -22,20 +33,29 @@ __all__ = [
     "ChoiceEventRow",
     "ConsentDecisionRow",
     "Contact",
+    "ContactRequestRow",
     "CorrectionRequest",
+    "CrisisContactRow",
     "DataFlowRow",
     "DataKeyRow",
+    "DeliveryAttemptRow",
     "DischargeConfirmationRow",
     "Episode",
     "ErasureRecord",
+    "EscalationEventRow",
+    "EscalationRow",
     "InstrumentLicence",
     "LoginSession",
     "MeasureAdministration",
     "MeasureAssignment",
+    "NotificationRow",
     "Person",
     "ProxyGrant",
     "RegistryTechnology",
+    "RiskSignalRow",
+    "SafetyPlanVersionRow",
     "Service",
     "TeamMembership",
     "User",
+    "WorkerHeartbeatRow",
 ]
