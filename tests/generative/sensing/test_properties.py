@@ -100,3 +100,16 @@ def test_timeline_covers_exactly_the_fillable_time(
     gaps = np.array([g for g, *_ in items[1:]])
     expected = sum(d for _, d, *_ in items) + gaps[gaps <= max_fill].sum()
     assert (end - start).sum() == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 80), min_size=1, max_size=40), st.integers(0, 2**32 - 1))
+def test_segment_medians_equal_numpy_medians(counts: list[int], seed: int) -> None:
+    from withcare.sensing.features.gps_chunks import _segment_median
+
+    sizes = np.asarray(counts)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    values = np.random.default_rng(seed).normal(size=int(ends[-1]))
+    expected = [np.median(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    assert np.allclose(_segment_median(values, starts, ends), expected)
