@@ -101,3 +101,15 @@ def test_every_focusable_element_shows_focus(path: str, page: Page) -> None:
     assert stops, "nothing on the page takes keyboard focus"
     assert stops[0].endswith(":Skip to main content"), stops
     assert any(s.startswith("button") for s in stops), stops  # the language switch at least
+
+
+def test_the_focus_check_catches_a_hidden_indicator(page: Page) -> None:
+    """The harness is not a no-op: removing the focus indicator is reported."""
+    goto(page, "/login")
+    page.evaluate(
+        "() => { const f = document.querySelector('#email');"
+        " f.style.outline = 'none'; f.style.boxShadow = 'none'; }"
+    )
+    page.locator("#email").focus()
+    with pytest.raises(AssertionError, match="no visible focus indicator"):
+        assert_focus_visible(focused(page))

@@ -88,3 +88,17 @@ def test_pages_reflow(
             name = f"{size}-{audience}-{path.strip('/').replace('/', '_') or 'home'}.png"
             page.screenshot(path=str(screenshot_dir / name), full_page=True)
     assert not problems, "\n".join(problems)
+
+
+def test_the_reflow_check_catches_a_wide_element(new_context: ContextFactory) -> None:
+    """The harness is not a no-op: a 500px wide box at 320px is reported by name."""
+    page = new_context(**SIZES["320px"]).new_page()
+    goto(page, "/login")
+    page.evaluate(
+        "() => { const d = document.createElement('div'); d.id = 'planted';"
+        " d.style.width = '500px'; d.style.height = '10px';"
+        " document.querySelector('main').append(d); }"
+    )
+    overflow = horizontal_overflow(page)
+    assert overflow["scrollWidth"] > 320
+    assert any(o.startswith("div#planted") for o in overflow["offenders"]), overflow
