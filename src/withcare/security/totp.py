@@ -25,7 +25,11 @@ def new_secret() -> str:
 def _totp(secret: str) -> TOTP:
     padded = secret + "=" * (-len(secret) % 8)
     return TOTP(  # SHA-1 is what RFC 6238 and every authenticator app use
-        base64.b32decode(padded), DIGITS, SHA1(), STEP_SECONDS, enforce_key_length=False  # noqa: S303
+        base64.b32decode(padded),
+        DIGITS,
+        SHA1(),
+        STEP_SECONDS,
+        enforce_key_length=False,  # noqa: S303
     )
 
 
