@@ -27,9 +27,9 @@ def _totp(secret: str) -> TOTP:
     return TOTP(  # SHA-1 is what RFC 6238 and every authenticator app use
         base64.b32decode(padded),
         DIGITS,
-        SHA1(),
+        SHA1(),  # noqa: S303
         STEP_SECONDS,
-        enforce_key_length=False,  # noqa: S303
+        enforce_key_length=False,
     )
 
 
