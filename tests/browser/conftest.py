@@ -3,6 +3,10 @@
 Every test gets its own browser context (its own cookies), so tests never share a log-in. Chromium is
 Debian's (``/usr/bin/chromium``); Playwright never downloads a browser. Without Chromium or axe-core
 the tests are skipped on a developer's machine and fail under ``CI=true``.
+
+Run them alone with ``.venv/bin/pytest tests/browser`` (or ``-m browser``). Environment:
+``WITHCARE_SCREENSHOTS=DIR`` keeps the screenshots of every role's home page and the log-in page;
+``WITHCARE_CHROMIUM=PATH`` uses another Chromium binary.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 ContextFactory = Callable[..., BrowserContext]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-# The seven roles, each by the test-world account that holds it, and the page that role works on.
+# The seven roles: the test-world account that holds each one, and the role it must have.
 ROLES: dict[str, str] = {
     "person": "person_in_care",
     "carer": "carer",
