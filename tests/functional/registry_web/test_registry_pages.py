@@ -105,6 +105,10 @@ def test_reviews_are_moderated_before_publication(seeded: World, client_factory:
     )
     assert bad.status_code == 400
     assert 'href="#rating"' in bad.text and 'href="#text"' in bad.text
+    too_long = person.post(
+        "/technologies/sleepio/reviews", data={"csrf_token": token, "text": "x" * 9000}
+    )
+    assert too_long.status_code == 400 and 'href="#text"' in too_long.text
     sent = person.post(
         "/technologies/sleepio/reviews",
         data={"csrf_token": token, "rating": "4", "text": "Helped me get back to sleep."},

@@ -224,8 +224,8 @@ async def technology(
 async def submit_review(
     request: Request,
     technology_id: str,
-    rating: Annotated[str, Form(max_length=10)] = "",
-    text: Annotated[str, Form(max_length=8000)] = "",
+    rating: Annotated[str, Form(max_length=1000)] = "",
+    text: Annotated[str, Form(max_length=100_000)] = "",
     actor: Actor | None = guard(Permission.AUTHENTICATED),
 ) -> Response:
     problems: dict[str, str] = {}
@@ -285,7 +285,7 @@ async def facts(
 async def verify_fact(
     request: Request,
     technology_id: str,
-    key: Annotated[str, Form(max_length=120)] = "",
+    key: Annotated[str, Form(max_length=1000)] = "",
     actor: Actor | None = guard(Permission.REGISTRY_EVALUATE),
 ) -> Response:
     try:
@@ -300,9 +300,9 @@ async def verify_fact(
 async def override(
     request: Request,
     technology_id: str,
-    scheme: Annotated[str, Form(max_length=40)] = "",
-    value: Annotated[str, Form(max_length=40)] = "",
-    reason: Annotated[str, Form(max_length=8000)] = "",
+    scheme: Annotated[str, Form(max_length=1000)] = "",
+    value: Annotated[str, Form(max_length=1000)] = "",
+    reason: Annotated[str, Form(max_length=100_000)] = "",
     actor: Actor | None = guard(Permission.REGISTRY_EVALUATE),
 ) -> Response:
     try:
@@ -460,8 +460,8 @@ async def reviews(
 async def moderate(
     request: Request,
     review_id: str,
-    decision: Annotated[str, Form(max_length=20)] = "",
-    reason: Annotated[str, Form(max_length=8000)] = "",
+    decision: Annotated[str, Form(max_length=1000)] = "",
+    reason: Annotated[str, Form(max_length=100_000)] = "",
     actor: Actor | None = guard(Permission.REGISTRY_EVALUATE),
 ) -> Response:
     try:
@@ -503,7 +503,7 @@ async def import_form(
 async def import_file(
     request: Request,
     file: Annotated[UploadFile | None, File()] = None,
-    kind: Annotated[str, Form(max_length=40)] = "",
+    kind: Annotated[str, Form(max_length=1000)] = "",
     actor: Actor | None = guard(Permission.REGISTRY_EVALUATE),
 ) -> Response:
     if file is None or not file.filename:
@@ -572,8 +572,8 @@ async def recommendations(
 async def recommend(
     request: Request,
     person_id: str,
-    technology_id: Annotated[str, Form(max_length=80)] = "",
-    note: Annotated[str, Form(max_length=1000)] = "",
+    technology_id: Annotated[str, Form(max_length=1000)] = "",
+    note: Annotated[str, Form(max_length=100_000)] = "",
     actor: Actor | None = guard(Permission.PERSON_RECOMMEND_TECHNOLOGY),
 ) -> Response:
     try:
