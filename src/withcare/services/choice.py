@@ -9,10 +9,10 @@ only for people whose consent allows service improvement statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from withcare.db.models import CarePreferenceRow, ChoiceEventRow, Person
 from withcare.domain.care.choice import (
@@ -178,19 +178,19 @@ class ChoiceService:
     ) -> tuple[AlternativePrompt, ...]:
         """Record how the person wants to be cared for; digital parts the choice declines are
         declined (each opens a prompt for the clinician). Returns the open prompts."""
-        try:
-            chosen = tuple(sorted({CareModePreference(m) for m in modes}))
-        except ValueError:
-            raise InvalidInput(
-                "Choose from the ways of being cared for on the page.", {"modes": "unknown"}
-            ) from None
-        if not chosen:
-            raise InvalidInput(
-                "Choose at least one way to be cared for (for example in person or by phone).",
-                {"modes": "Choose at least one way to be cared for."},
-            )
         with self._platform.unit_of_work(actor) as uow:
             self._authorise_choice(uow, person_id)
+            try:
+                chosen = tuple(sorted({CareModePreference(m) for m in modes}))
+            except ValueError:
+                raise InvalidInput(
+                    "Choose from the ways of being cared for on the page.", {"modes": "unknown"}
+                ) from None
+            if not chosen:
+                raise InvalidInput(
+                    "Choose at least one way to be cared for (for example in person or by phone).",
+                    {"modes": "Choose at least one way to be cared for."},
+                )
             assert actor is not None
             now = uow.clock.now()
             uow.session.add(
@@ -218,9 +218,9 @@ class ChoiceService:
 
     def decline(self, actor: Actor | None, person_id: str, part: str) -> AlternativePrompt:
         """Decline a digital part; never refused. Returns the prompt for the clinician."""
-        digital = _part(part)
         with self._platform.unit_of_work(actor) as uow:
             self._authorise_choice(uow, person_id)
+            digital = _part(part)
             assert actor is not None
             now = uow.clock.now()
             try:
@@ -240,9 +240,9 @@ class ChoiceService:
             return prompt
 
     def reinstate(self, actor: Actor | None, person_id: str, part: str) -> None:
-        digital = _part(part)
         with self._platform.unit_of_work(actor) as uow:
             self._authorise_choice(uow, person_id)
+            digital = _part(part)
             assert actor is not None
             now = uow.clock.now()
             try:
@@ -270,15 +270,15 @@ class ChoiceService:
         accepted: bool | None = None,
     ) -> None:
         """The clinician records which non-digital alternative was offered; closes the prompt."""
-        digital = _part(part)
-        try:
-            kind = AlternativeKind(alternative)
-        except ValueError:
-            raise InvalidInput(
-                "Choose the alternative that was offered.", {"alternative": "Choose one."}
-            ) from None
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CARE_CHOICE, person_id)
+            digital = _part(part)
+            try:
+                kind = AlternativeKind(alternative)
+            except ValueError:
+                raise InvalidInput(
+                    "Choose the alternative that was offered.", {"alternative": "Choose one."}
+                ) from None
             assert actor is not None
             now = uow.clock.now()
             try:
@@ -316,6 +316,13 @@ class ChoiceService:
         alternative: AlternativeKind | None = None,
         accepted: bool | None = None,
     ) -> ChoiceEventRow:
+        last = uow.session.execute(
+            select(func.max(ChoiceEventRow.at)).where(ChoiceEventRow.person_id == person_id)
+        ).scalar_one_or_none()
+        if isinstance(at, datetime) and last is not None:
+            last = last if last.tzinfo else last.replace(tzinfo=UTC)
+            if last >= at:  # keep a strict order: events in one instant have no stable order
+                at = last + timedelta(microseconds=1)
         row = ChoiceEventRow(
             person_id=person_id,
             kind=kind,

@@ -9,6 +9,7 @@ what was used and when. Nothing else decides consent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -98,8 +99,11 @@ class ConsentService:
         ``description`` says in plain words what the use was (no personal data): it is shown to
         the person on their consent page.
         """
+        history = self.history(uow, person_id)
         at = uow.clock.now()
-        decision = require(self.history(uow, person_id), purpose, stream, at, self.documents)
+        if history.decisions and history.decisions[-1].at > at:
+            at = history.decisions[-1].at  # a decision nudged into this instant already applies
+        decision = require(history, purpose, stream, at, self.documents)
         uow.session.add(
             DataFlowRow(
                 person_id=person_id,
@@ -139,13 +143,17 @@ class ConsentService:
         document_version: int | None = None,
     ) -> ConsentDecision:
         """Append a decision after the domain's rules accept it (callers authorise first)."""
+        history = self.history(uow, person_id)
         at = uow.clock.now()
+        if history.decisions and history.decisions[-1].at >= at:
+            # rows are ordered by time; two decisions in one instant would have no stable order
+            at = history.decisions[-1].at + timedelta(microseconds=1)
         in_force = self.documents.in_force_at(at)
         if document_version is None and in_force is None:
             raise InvalidInput("No consent document is in force yet, so nothing can be recorded.")
         version = document_version or (in_force.number if in_force else 0)
         decision = ConsentDecision(item, action, at, version, decided_by, recorded_by)
-        record_decision(self.history(uow, person_id), decision, self.documents)
+        record_decision(history, decision, self.documents)
         uow.session.add(
             ConsentDecisionRow(
                 person_id=person_id,
@@ -186,10 +194,11 @@ class ConsentService:
         """Everything the consent page shows, in the person's language (``en`` or ``cy``)."""
         with self._platform.unit_of_work(actor) as uow:
             self._authorise_page(uow, person_id)
+            history = self.history(uow, person_id)
             result = consent_page(
-                self.history(uow, person_id),
+                history,
                 self.flows(uow, person_id),
-                uow.clock.now(),
+                _effective_now(uow, history),
                 "cy" if language == "cy" else "en",
                 self.documents,
             )
@@ -212,13 +221,13 @@ class ConsentService:
         action: str,
     ) -> ConsentDecision:
         """A grant, refusal or withdrawal from the consent page (or recorded by staff)."""
-        try:
-            item = ConsentItem(Purpose(purpose), DataStream(stream))
-            chosen = Action(action)
-        except ValueError:
-            raise InvalidInput("That choice is not one the consent page offers.") from None
         with self._platform.unit_of_work(actor) as uow:
             decided_by = self._authorise_page(uow, person_id)
+            try:
+                item = ConsentItem(Purpose(purpose), DataStream(stream))
+                chosen = Action(action)
+            except ValueError:
+                raise InvalidInput("That choice is not one the consent page offers.") from None
             assert actor is not None
             try:
                 return self.record(
@@ -245,10 +254,17 @@ class ConsentService:
 
     def fhir_consents_in(self, uow: UnitOfWork, person_id: str) -> list[dict[str, Any]]:
         """The FHIR Consent resources inside a caller's (already authorised) unit of work."""
+        history = self.history(uow, person_id)
         resources = consent_resources(
-            self.history(uow, person_id), f"Patient/{person_id}", uow.clock.now(), self.documents
+            history, f"Patient/{person_id}", _effective_now(uow, history), self.documents
         )
         return [r.model_dump(mode="json", exclude_none=True) for r in resources]
+
+
+def _effective_now(uow: UnitOfWork, history: ConsentHistory) -> datetime:
+    """Now, or the latest decision if it was nudged a microsecond past now (see ``record``)."""
+    now = uow.clock.now()
+    return max(now, history.decisions[-1].at) if history.decisions else now
 
 
 def _reason(actor: AuthActor | None, person_id: str) -> str:

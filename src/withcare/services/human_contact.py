@@ -305,14 +305,14 @@ class HumanContactService:
         confirmation_reason: str = "",
     ) -> None:
         """End the episode. After digital-only care, a clinician must confirm with a reason."""
-        try:
-            discharge_reason = DischargeReason(reason)
-        except ValueError:
-            raise InvalidInput(
-                "Choose why the episode is ending.", {"reason": "Choose a reason."}
-            ) from None
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_DISCHARGE, person_id)
+            try:
+                discharge_reason = DischargeReason(reason)
+            except ValueError:
+                raise InvalidInput(
+                    "Choose why the episode is ending.", {"reason": "Choose a reason."}
+                ) from None
             assert actor is not None
             episode = self._episode(uow, person_id, episode_id)
             summary = self.summary_for(uow, episode)

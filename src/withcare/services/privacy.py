@@ -239,18 +239,18 @@ class PrivacyService:
 
     def ask_correction(self, actor: Actor | None, person_id: str, what: str) -> str:
         what = what.strip()
-        if not what:
-            raise InvalidInput(
-                "Say what is wrong and what it should say.",
-                {"text": "Say what is wrong and what it should say."},
-            )
-        if len(what) > MAX_CORRECTION_CHARS:
-            raise InvalidInput(
-                f"Please keep it under {MAX_CORRECTION_CHARS} characters.",
-                {"text": f"Please keep it under {MAX_CORRECTION_CHARS} characters."},
-            )
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CORRECTION_REQUEST, person_id)
+            if not what:
+                raise InvalidInput(
+                    "Say what is wrong and what it should say.",
+                    {"text": "Say what is wrong and what it should say."},
+                )
+            if len(what) > MAX_CORRECTION_CHARS:
+                raise InvalidInput(
+                    f"Please keep it under {MAX_CORRECTION_CHARS} characters.",
+                    {"text": f"Please keep it under {MAX_CORRECTION_CHARS} characters."},
+                )
             assert actor is not None
             row = CorrectionRequest(
                 person_id=person_id,
@@ -292,10 +292,10 @@ class PrivacyService:
     def resolve_correction(
         self, actor: Actor | None, person_id: str, request_id: str, status: str
     ) -> None:
-        if status not in ("done", "declined"):
-            raise InvalidInput("Say whether the correction was made or declined.")
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CONTACTS_WRITE, person_id)
+            if status not in ("done", "declined"):
+                raise InvalidInput("Say whether the correction was made or declined.")
             assert actor is not None
             row = uow.session.get(CorrectionRequest, request_id)
             if row is None or row.person_id != person_id:
@@ -314,13 +314,13 @@ class PrivacyService:
     # -- erasure --------------------------------------------------------------------------------
     def erase(self, actor: Actor | None, person_id: str, confirmation: str) -> ErasureResult:
         """Erase the person's data as described in the module docstring."""
-        if confirmation.strip().upper() != ERASURE_CONFIRMATION:
-            raise InvalidInput(
-                f"Type {ERASURE_CONFIRMATION} to confirm.",
-                {"confirmation": f"Type {ERASURE_CONFIRMATION} to confirm."},
-            )
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_ERASURE_REQUEST, person_id)
+            if confirmation.strip().upper() != ERASURE_CONFIRMATION:
+                raise InvalidInput(
+                    f"Type {ERASURE_CONFIRMATION} to confirm.",
+                    {"confirmation": f"Type {ERASURE_CONFIRMATION} to confirm."},
+                )
             assert actor is not None
             result = self._erase(uow, person_id, actor.user_id)
         self._compact()

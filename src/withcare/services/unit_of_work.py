@@ -85,6 +85,8 @@ def proxy_consented(session: Session, person_id: str, at: datetime) -> bool:
             for r in rows
         )
     )
+    if history.decisions and history.decisions[-1].at > at:
+        at = history.decisions[-1].at  # a decision recorded in this instant already applies
     return check(history, PROXY_ACCESS.purpose, PROXY_ACCESS.stream, at).allowed
 
 

@@ -46,4 +46,10 @@ def create_app(platform: Platform) -> FastAPI:
 
     for issue5 in (consent_pages.router, privacy_pages.router, consent_api.router):
         app.include_router(issue5)
+    from withcare.web.routes.api import consent as consent_api  # consent, privacy (issue 5)
+    from withcare.web.routes.pages import consent as consent_pages
+    from withcare.web.routes.pages import privacy as privacy_pages
+
+    for issue5 in (consent_pages.router, privacy_pages.router, consent_api.router):
+        app.include_router(issue5)
     return app

@@ -58,6 +58,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     if actor.role is Role.PERSON_IN_CARE and actor.person_id:
         items.append(NavItem(f"/people/{actor.person_id}", _("My record")))
         items.append(NavItem(f"/people/{actor.person_id}/access-log", _("Who has seen my record")))
+        items.append(NavItem(f"/people/{actor.person_id}/consent", _("My choices")))  # issue 5
+        items.append(NavItem(f"/people/{actor.person_id}/my-data", _("My information")))
     if actor.role is Role.SERVICE_MANAGER:
         items.append(NavItem("/service", _("Service overview")))
     if actor.role is Role.ADMIN:
