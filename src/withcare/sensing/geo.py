@@ -31,3 +31,13 @@ def to_plane(lat: Floats, lon: Floats, lat0: float, lon0: float) -> tuple[Floats
     x = np.radians(lon - lon0) * EARTH_RADIUS_M * np.cos(np.radians(lat))
     y = np.radians(lat - lat0) * EARTH_RADIUS_M
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def short_distance_m(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
+    """Equirectangular distance in metres: within 0.01 % of the great circle below ~10 km, at a
+    fraction of the cost, so it is used for the many fix-to-fix steps inside one day's bursts."""
+    k = np.pi / 180.0
+    dlon = (lon2 - lon1 + 180.0) % 360.0 - 180.0  # across the antimeridian the short way
+    x = dlon * k * np.cos((lat1 + lat2) * (k / 2.0))
+    y = (lat2 - lat1) * k
+    return np.asarray(EARTH_RADIUS_M * np.sqrt(x * x + y * y), dtype=np.float64)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from withcare.sensing.geo import Floats, haversine_m
+from withcare.sensing.geo import Floats, short_distance_m
 
 CHUNK_SCHEMA: dict[str, pl.DataType] = {
     "start": pl.Float64(),
@@ -128,7 +128,7 @@ def _not_spikes(t: Floats, lat: Floats, lon: Floats, config: MobilityConfig) -> 
     if t.size < 3:
         return keep
     dt = np.diff(t)
-    speed = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) / np.maximum(dt, 1.0)
+    speed = short_distance_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) / np.maximum(dt, 1.0)
     fast = (speed > config.outlier_speed_mps) & (dt <= config.burst_gap_s)
     keep[1:-1] = ~(fast[:-1] & fast[1:])
     return keep
@@ -151,11 +151,11 @@ def _chunk(bins: dict[str, np.ndarray], interval: float, config: MobilityConfig)
     count = (last - first + 1).astype(np.float64)
     clat = np.add.reduceat(blat, first) / count
     clon = np.add.reduceat(blon, first) / count
-    spread = np.maximum.reduceat(haversine_m(blat, blon, clat[cid], clon[cid]), first)
-    step = haversine_m(blat[:-1], blon[:-1], blat[1:], blon[1:])
+    spread = np.maximum.reduceat(short_distance_m(blat, blon, clat[cid], clon[cid]), first)
+    step = short_distance_m(blat[:-1], blon[:-1], blat[1:], blon[1:])
     inside = cid[:-1] == cid[1:]
     path = np.bincount(cid[:-1][inside], weights=step[inside], minlength=first.size)
-    displacement = haversine_m(blat[first], blon[first], blat[last], blon[last])
+    displacement = short_distance_m(blat[first], blon[first], blat[last], blon[last])
     moving = (count >= 2) & (
         (spread > config.pause_radius_m) | (displacement > config.pause_radius_m)
     )
