@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from withcare.cli import registry, score
+from withcare.cli import registry, score, worker
 from withcare.cli.core import register as register_core
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 register_core(app)
 score.register(app)
 registry.register(app)
+worker.register(app)  # safety deadline and notification worker (issue 4)
 
 
 def main() -> None:

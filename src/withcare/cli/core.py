@@ -113,6 +113,9 @@ def register(app: typer.Typer) -> None:
             _save_logins(platform, logins)
         _print_logins(logins, host, port)
         if not no_serve:
+            from withcare.services.safety_worker import start_in_background  # safety (issue 4)
+
+            start_in_background(platform)  # escalation deadlines and notifications
             _serve(platform, host, port)
 
     @app.command("demo-code")
