@@ -83,6 +83,7 @@ from withcare.domain.registry.reviews import (
     publish,
     published,
     reject,
+    respond_to_feedback,
 )
 from withcare.domain.registry.search import (
     MAX_COMPARED,
@@ -921,6 +922,66 @@ class RegistryService:
                 details={"decision": decision},
             )
             return done
+
+    def respond_to_reviews(
+        self,
+        actor: Actor | None,
+        technology_id: str,
+        *,
+        review_ids: Sequence[str],
+        what_changed: str,
+    ) -> str:
+        """Record what changed because of published reviews (P8), shown on the public page."""
+        authorise(actor, Permission.REGISTRY_EVALUATE)
+        assert actor is not None
+        problems: dict[str, str] = {}
+        if not review_ids:
+            problems["review_ids"] = "Tick the reviews that led to the change."
+        if not what_changed.strip():
+            problems["what_changed"] = "Say what changed."
+        elif len(what_changed) > MAX_REVIEW_CHARS:
+            problems["what_changed"] = f"Keep it under {MAX_REVIEW_CHARS} characters."
+        if problems:
+            raise InvalidInput("Nothing was recorded.", problems)
+        with self._platform.unit_of_work(actor) as uow:
+            self._profile(uow.session, technology_id)
+            rows = [uow.session.get(RegistryReview, rid) for rid in dict.fromkeys(review_ids)]
+            reviews = [
+                _review_from_row(r)
+                for r in rows
+                if r is not None and r.technology_id == technology_id
+            ]
+            if len(reviews) != len(rows):
+                raise InvalidInput(
+                    "Some reviews are not reviews of this technology.",
+                    {"review_ids": "Tick only published reviews of this technology."},
+                )
+            try:
+                response = respond_to_feedback(
+                    new_id(),
+                    reviews,
+                    what_changed=what_changed.strip(),
+                    by=actor.user_id,
+                    at=uow.clock.now(),
+                )
+            except ValueError as error:
+                raise InvalidInput(str(error), {"review_ids": str(error)}) from None
+            uow.session.add(
+                RegistryFeedbackResponse(
+                    id=response.id,
+                    technology_id=technology_id,
+                    record=response.model_dump_json(exclude_none=True),
+                )
+            )
+            uow.audit.record(
+                actor,
+                "registry.feedback_response.create",
+                subject_type="technology",
+                subject_id=technology_id,
+                reason="involvement",
+                details={"reviews": len(reviews)},
+            )
+            return response.id
 
     # ----------------------------------------------------------------------------------------
     # clinicians: recommending a technology to a person in their care

@@ -135,6 +135,24 @@ def test_reviews_are_moderated_before_publication(seeded: World, client_factory:
     )
     assert published.status_code == 303
     assert "Helped me get back" in client_factory().get("/technologies/sleepio").text
+    page = evaluator.get("/technologies/sleepio")
+    token = csrf_from(page.text)
+    empty = evaluator.post(
+        "/technologies/sleepio/feedback-responses", data={"csrf_token": token, "what_changed": ""}
+    )
+    assert empty.status_code == 400
+    assert 'href="#review_ids"' in empty.text and 'href="#what_changed"' in empty.text
+    changed = evaluator.post(
+        "/technologies/sleepio/feedback-responses",
+        data={
+            "csrf_token": token,
+            "review_ids": review_id,
+            "what_changed": "The maker added a night mode.",
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    assert "The maker added a night mode." in client_factory().get("/technologies/sleepio").text
     assert client_factory().get("/technologies/sleepio/reviews").status_code in (404, 405)
 
 

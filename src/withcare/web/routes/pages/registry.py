@@ -248,6 +248,25 @@ async def submit_review(
     )
 
 
+@router.post("/technologies/{technology_id}/feedback-responses")
+async def respond_to_reviews(
+    request: Request,
+    technology_id: str,
+    what_changed: Annotated[str, Form(max_length=100_000)] = "",
+    actor: Actor | None = guard(Permission.REGISTRY_EVALUATE),
+) -> Response:
+    form = await request.form()
+    review_ids = [v for v in form.getlist("review_ids") if isinstance(v, str)][:200]
+    try:
+        platform_of(request).registry.respond_to_reviews(
+            actor, technology_id, review_ids=review_ids, what_changed=what_changed
+        )
+    except InvalidInput as error:
+        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        return _technology_page(request, actor, technology_id, 400, problems)
+    return RedirectResponse(f"/technologies/{technology_id}#feedback", status_code=303)
+
+
 # ---------------------------------------------------------------------------------------------
 # evaluators: facts, verification and overrides
 
