@@ -936,7 +936,7 @@ class MeasuresService:
         view = self.administration(actor, person_id, administration_id)
         resource = measures_fhir.questionnaire_response(
             view.instrument_id,
-            _exportable(view.responses),
+            _exportable(view.instrument_id, view.responses),
             subject=FHIR_SUBJECT.format(person_id=person_id),
             authored=view.completed_at or datetime.now(UTC),
             base_url=base_url,
@@ -948,7 +948,7 @@ class MeasuresService:
         self, actor: Actor | None, person_id: str, administration_id: str, base_url: str
     ) -> dict[str, Any]:
         view = self.administration(actor, person_id, administration_id)
-        result = score(view.instrument_id, _exportable(view.responses))
+        result = score(view.instrument_id, _exportable(view.instrument_id, view.responses))
         if not result.valid:
             raise NotFound("This administration was incomplete, so it has no score to export.")
         resource = measures_fhir.score_observation(
@@ -984,7 +984,7 @@ class MeasuresService:
         administrations = [
             measures_fhir.Administration(
                 v.instrument_id,
-                _exportable(v.responses),
+                _exportable(v.instrument_id, v.responses),
                 v.completed_at or v.submitted_at or _EPOCH,
             )
             for v in views
@@ -1006,7 +1006,7 @@ class MeasuresService:
         )
         try:
             parsed = measures_fhir.parse_questionnaire_response(resource)
-        except measures_fhir.FhirInputError as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise InvalidInput(
                 "This is not a QuestionnaireResponse for one of our questionnaires.",
                 {"resource": str(error)[:500]},
@@ -1032,8 +1032,14 @@ class MeasuresService:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _exportable(responses: Sequence[int | str | None]) -> list[int | str | None]:
-    return list(responses)
+def _exportable(
+    instrument_id: str, responses: Sequence[int | str | None]
+) -> list[int | str | None]:
+    """Stored answers as one slot per item (an invalid form may have been stored short)."""
+    instrument = instrument_or_none(instrument_id)
+    count = instrument.item_count if instrument else len(responses)
+    values = list(responses)[:count]
+    return values + [None] * (count - len(values))
 
 
 def _clean(instrument: Instrument, responses: Sequence[int | str | None]) -> list[int | str | None]:

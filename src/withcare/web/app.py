@@ -40,12 +40,11 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(registry_pages.router)  # technology registry (issue 6)
     app.include_router(registry_api.router)
     app.include_router(measures_pages.router)  # measurement-based care (issue 3)
-    from withcare.web.routes.api import consent as consent_api  # consent, privacy (issue 5)
-    from withcare.web.routes.pages import consent as consent_pages
-    from withcare.web.routes.pages import privacy as privacy_pages
+    from withcare.web.routes.api import fhir as fhir_api
+    from withcare.web.routes.api import measures as measures_api
 
-    for issue5 in (consent_pages.router, privacy_pages.router, consent_api.router):
-        app.include_router(issue5)
+    for measures_router in (measures_api.router, fhir_api.router, fhir_api.plain_router):
+        app.include_router(measures_router)
     from withcare.web.routes.api import consent as consent_api  # consent, privacy (issue 5)
     from withcare.web.routes.pages import consent as consent_pages
     from withcare.web.routes.pages import privacy as privacy_pages
