@@ -11,6 +11,7 @@ import typer
 
 from withcare.cli import registry, score, worker
 from withcare.cli.core import register as register_core
+from withcare.cli.keys import register as register_keys
 
 app = typer.Typer(
     name="withcare",
@@ -22,6 +23,7 @@ app = typer.Typer(
 register_core(app)
 score.register(app)
 registry.register(app)
+register_keys(app)  # encryption keys (issue 5)
 worker.register(app)  # safety deadline and notification worker (issue 4)
 
 
