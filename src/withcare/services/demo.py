@@ -230,6 +230,9 @@ def load_demo(
     from withcare.services.registry import seed_registry  # the technology registry (issue 6)
 
     seed_registry(uow)
+    from withcare.services.measures import seed_demo_measures  # questionnaires (issue 3)
+
+    seed_demo_measures(uow)
     return logins
 
 

@@ -1253,7 +1253,8 @@ def seed_demo_measures(uow: UnitOfWork) -> None:
             else:
                 phq = phq_start + rng.uniform(-3, 3)
                 gad = gad_start + rng.uniform(-2, 2)
-            phq_total = max(0, min(27, round(phq + rng.uniform(-1.5, 1.5))))
+            # at most 24: above that the example answers would need PHQ-9 item 9
+            phq_total = max(0, min(24, round(phq + rng.uniform(-1.5, 1.5))))
             gad_total = max(0, min(21, round(gad + rng.uniform(-1, 1))))
             phq_items: list[int] = responses_for_total("phq9", phq_total)
             last = session == sessions - 1
