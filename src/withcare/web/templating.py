@@ -64,6 +64,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem("/service", _("Service overview")))
     if actor.role is Role.ADMIN:
         items.append(NavItem("/admin/users", _("Accounts")))
+        items.append(NavItem("/admin/instrument-licences", _("Questionnaire licences")))  # issue 3
     return items
 
 
