@@ -26,6 +26,8 @@ class FeatureOptions:
         validate_timezone(self.tz)
         for zone in self.timezones.values():
             validate_timezone(zone)
+        if not self.streams:
+            raise ValueError("choose at least one stream")
         unknown = [s for s in self.streams if s not in STREAMS]
         if unknown:
             raise ValueError(f"unknown stream {unknown[0]!r}; choose from {', '.join(STREAMS)}")

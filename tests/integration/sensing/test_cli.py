@@ -88,6 +88,7 @@ def test_bad_paths_and_options_are_one_sentence_not_a_traceback(
         (["-i", str(raw), "-o", str(tmp_path), "--format", "fitbit"], "Unknown format"),
         (["-i", str(raw), "-o", str(tmp_path), "--tz", "Mars/Base"], "Unknown time zone"),
         (["-i", str(raw), "-o", str(tmp_path), "--streams", "gps,eeg"], "Unknown stream"),
+        (["-i", str(raw), "-o", str(tmp_path), "--streams", ","], "Choose at least one stream"),
         (["-i", str(raw), "-o", str(tmp_path), "--executor", "dask"], "scheduler address"),
     ]
     for args, message in cases:
