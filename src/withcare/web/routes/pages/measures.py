@@ -128,7 +128,7 @@ env.globals["measures_crisis_path"] = crisis_path
 
 # -- the chart ------------------------------------------------------------------------------------
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 44, 132, 12, 36
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,7 @@ class ChartPoint:
 class Tick:
     pos: float
     text: str
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -221,9 +222,12 @@ def chart(trend: Trend) -> Chart:
     y_ticks = [Tick(y(v), str(v)) for v in range(int(low), int(high) + 1, step)]
     x_ticks = []
     if trend.points:
-        x_ticks.append(Tick(points[0].x, f"{trend.points[0].at:%d/%m/%y}"))
-        if len(points) > 1:
-            x_ticks.append(Tick(points[-1].x, f"{trend.points[-1].at:%d/%m/%y}"))
+        single = len(points) == 1
+        x_ticks.append(
+            Tick(points[0].x, f"{trend.points[0].at:%d/%m/%y}", "middle" if single else "start")
+        )
+        if not single:
+            x_ticks.append(Tick(points[-1].x, f"{trend.points[-1].at:%d/%m/%y}", "end"))
     latest = trend.points[-1] if trend.points else None
     summary = _("%(name)s scores over time, %(count)s results") % {
         "name": trend.short_name,
