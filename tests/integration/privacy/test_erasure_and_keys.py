@@ -15,7 +15,7 @@ from withcare.db.models import Contact, Episode, Person, User
 from withcare.domain.consent import Action, ConsentItem, DataStream, Purpose
 from withcare.domain.consent import Actor as DecidedBy
 from withcare.domain.roles import Role
-from withcare.security.authorisation import AccessDenied
+from withcare.security.authorisation import AccessDenied, Actor
 from withcare.security.field_encryption import DataKeyDestroyed
 from withcare.services.errors import InvalidInput
 from withcare.services.human_contact import NamedClinicianRequired
@@ -30,7 +30,7 @@ CORRECTION = "My middle name is Orlando"
 NOTE = "prefers calls after Thorncastle school run"
 
 
-def _actor(world: World, user_id: str):  # type: ignore[no-untyped-def]
+def _actor(world: World, user_id: str) -> Actor:
     with world.platform.unit_of_work(None) as uow:
         user = uow.session.get(User, user_id)
         assert user is not None
