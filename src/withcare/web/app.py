@@ -51,4 +51,7 @@ def create_app(platform: Platform) -> FastAPI:
 
     for issue5 in (consent_pages.router, privacy_pages.router, consent_api.router):
         app.include_router(issue5)
+    from withcare.web.routes.pages import safety as safety_pages  # safety (issue 4)
+
+    safety_pages.install(app)
     return app

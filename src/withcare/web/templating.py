@@ -55,13 +55,17 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     items = [NavItem("/", _("Home")), technologies]
     if actor.role is Role.CLINICIAN:
         items.append(NavItem("/caseload", _("Caseload")))
+        items.append(NavItem("/escalations", _("Escalations")))  # safety (issue 4)
     if actor.role is Role.PERSON_IN_CARE and actor.person_id:
         items.append(NavItem(f"/people/{actor.person_id}", _("My record")))
+        items.append(NavItem(f"/people/{actor.person_id}/safety-plan", _("My safety plan")))
         items.append(NavItem(f"/people/{actor.person_id}/access-log", _("Who has seen my record")))
         items.append(NavItem(f"/people/{actor.person_id}/consent", _("My choices")))  # issue 5
         items.append(NavItem(f"/people/{actor.person_id}/my-data", _("My information")))
     if actor.role is Role.SERVICE_MANAGER:
         items.append(NavItem("/service", _("Service overview")))
+        items.append(NavItem("/escalations", _("Escalations")))  # safety (issue 4)
+        items.append(NavItem("/service/safety", _("Safety oversight")))
     if actor.role is Role.ADMIN:
         items.append(NavItem("/admin/users", _("Accounts")))
         items.append(NavItem("/admin/instrument-licences", _("Questionnaire licences")))  # issue 3

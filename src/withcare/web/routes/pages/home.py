@@ -38,7 +38,9 @@ async def home(request: Request, actor: Actor | None = guard(Permission.PUBLIC))
 async def talk_to_a_person(
     request: Request, _actor: Actor | None = guard(Permission.PUBLIC)
 ) -> Response:
-    return render(request, "talk.html")
+    from withcare.web.routes.pages.safety import talk_context  # safety (issue 4)
+
+    return render(request, "talk.html", **talk_context(request, _actor))
 
 
 @router.get("/healthz")
