@@ -256,10 +256,12 @@ def read_many_canonical(
         if one is not None and one.width:
             frames.append(one.with_columns(pl.lit(i, dtype=pl.Int32).alias("_file")))
     names = [*mapping, "_file"]
-    frames = [f.select(names) for f in frames if f.height]
+    frames = [f if f.columns == names else f.select(names) for f in frames if f.height]
     if not frames:
         schema = {name: dtype for name, (_, dtype) in mapping.items()}
         return pl.DataFrame(schema={**schema, "_file": pl.Int32()})
+    if len(frames) == 1:
+        return frames[0]  # the joined read keeps file order already
     return pl.concat(frames).sort("_file", maintain_order=True)
 
 
