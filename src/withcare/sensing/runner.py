@@ -58,13 +58,8 @@ def run_participant(task: ParticipantTask) -> ParticipantOutcome:
     try:
         outcome = _run(task)
     except Exception as exc:  # a bad participant must not stop the study
-        outcome = ParticipantOutcome(
-            task.participant,
-            "failed",
-            error=f"{type(exc).__name__}: {exc}",
-            manifest_entry=None,
-        )
-        outcome.error = (outcome.error or "") + "\n" + traceback.format_exc(limit=3)
+        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+        outcome = ParticipantOutcome(task.participant, "failed", error=error)
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -101,3 +101,28 @@ def test_dask_without_a_scheduler_is_a_clear_error(
     raw, _ = gps_study
     with pytest.raises(ValueError, match="scheduler address"):
         run_features(raw, tmp_path, "beiwe", OPTIONS, executor="dask")
+
+
+def test_one_failing_participant_does_not_stop_the_others(
+    gps_study: tuple[Path, pl.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import withcare.sensing.runner as runner
+
+    real = runner.stage_one
+
+    def flaky(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if source.participant == "p001b":
+            raise OSError("disk went away")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "stage_one", flaky)
+    raw, _ = gps_study
+    summary = run_features(raw, tmp_path, "beiwe", OPTIONS)
+    assert summary.by_status() == {"computed": 2, "failed": 1}
+    failed = next(o for o in summary.outcomes if o.status == "failed")
+    assert failed.participant == "p001b"
+    assert failed.error is not None and "disk went away" in failed.error
+    assert not (tmp_path / "p001b.csv").exists()
+    monkeypatch.setattr(runner, "stage_one", real)
+    retry = run_features(raw, tmp_path, "beiwe", OPTIONS)
+    assert retry.by_status() == {"computed": 1, "unchanged": 2}
