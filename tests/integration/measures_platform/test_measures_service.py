@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from sqlalchemy import select
 
 from withcare.clock import ControllableClock
@@ -13,7 +14,6 @@ from withcare.domain.consent import Action, ConsentItem, ConsentRequired, DataSt
 from withcare.domain.consent import Actor as DecidedBy
 from withcare.domain.measures import score
 from withcare.domain.measures.examples import responses_for_total
-from withcare.domain.measures.fhir import QuestionnaireResponse
 from withcare.security.authorisation import AccessDenied, Actor
 from withcare.services.errors import InvalidInput
 from withcare.services.events import RiskSignalRaised
@@ -220,3 +220,22 @@ def test_reminders_once_per_window_and_snooze(world: World, clock: ControllableC
     assert measures.reminders_due() == []
     clock.advance(timedelta(hours=13))
     assert [r.assignment_id for r in measures.reminders_due()] == [assignment.id]
+
+
+def test_a_carer_reads_measures_only_with_the_view_measures_scope(world: World) -> None:
+    from withcare.db.models import ProxyGrant
+
+    person = actor(world, "person")
+    world.platform.measures.submit(person, world.person_id, "gad7", [1] * 7)
+    with pytest.raises(AccessDenied):
+        world.platform.measures.overview(actor(world, "carer"), world.person_id)
+    with world.platform.unit_of_work(None) as uow:
+        grant = uow.session.execute(
+            select(ProxyGrant).where(ProxyGrant.person_id == world.person_id)
+        ).scalar_one()
+        grant.scopes = "view_record view_measures"
+    carer = actor(world, "carer")
+    overview = world.platform.measures.overview(carer, world.person_id)
+    assert [t.instrument_id for t in overview.trends] == ["gad7"]
+    with pytest.raises(AccessDenied):
+        world.platform.measures.submit(carer, world.person_id, "gad7", [1] * 7)
