@@ -35,6 +35,7 @@ from withcare.security.field_encryption import (
     FieldCipher,
     FieldContext,
     InMemoryKeyring,
+    UnknownServiceKey,
     WrappedDataKey,
     new_key,
 )
@@ -137,7 +138,7 @@ class CryptoService:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
         self._lock = threading.Lock()
-        self._loaded: tuple[float, InMemoryKeyring] | None = None
+        self._loaded: tuple[tuple[int, int] | None, InMemoryKeyring] | None = None
 
     # -- the keyring ----------------------------------------------------------------------------
     @property
@@ -162,17 +163,19 @@ class CryptoService:
                 )
         return KeyringFile.parse(path.read_text(encoding="utf-8"))
 
-    def keyring(self) -> InMemoryKeyring:
+    def _stamp(self) -> tuple[int, int] | None:
+        if os.environ.get(ENV_KEYS) or not self.keys_path.exists():
+            return None
+        stat = self.keys_path.stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def keyring(self, *, reload: bool = False) -> InMemoryKeyring:
+        """The service keys, re-read whenever the keyring file changes (or when asked)."""
         with self._lock:
-            stamp = -1.0
-            if not os.environ.get(ENV_KEYS) and self.keys_path.exists():
-                stamp = self.keys_path.stat().st_mtime
-            if self._loaded is None or self._loaded[0] != stamp or stamp < 0:
+            stamp = self._stamp()
+            if reload or self._loaded is None or stamp is None or self._loaded[0] != stamp:
                 data = self._read()
-                keyring = InMemoryKeyring.from_base64(data.keys, data.current)
-                if stamp < 0 and self.keys_path.exists() and not os.environ.get(ENV_KEYS):
-                    stamp = self.keys_path.stat().st_mtime
-                self._loaded = (stamp, keyring)
+                self._loaded = (self._stamp(), InMemoryKeyring.from_base64(data.keys, data.current))
             return self._loaded[1]
 
     def cipher(self, uow: UnitOfWork) -> FieldCipher:
@@ -189,9 +192,14 @@ class CryptoService:
         text: str,
     ) -> str:
         """An authenticated ciphertext token bound to person, record and field."""
-        return self.cipher(uow).encrypt(
-            person_id, FieldContext(record_type, record_id, field), text
-        )
+        context = FieldContext(record_type, record_id, field)
+        try:
+            return self.cipher(uow).encrypt(person_id, context, text)
+        except UnknownServiceKey:  # rotated elsewhere since we last read the keyring
+            keyring = self.keyring(reload=True)
+            return FieldCipher(keyring, SqlDataKeyStore(uow.session)).encrypt(
+                person_id, context, text
+            )
 
     def decrypt(
         self,
@@ -203,9 +211,15 @@ class CryptoService:
         token: str,
     ) -> str:
         """The text; raises ``DataKeyDestroyed`` after erasure, ``TamperedCiphertext`` if moved."""
-        return self.cipher(uow).decrypt(
-            person_id, FieldContext(record_type, record_id, field), token
-        )
+        context = FieldContext(record_type, record_id, field)
+        try:
+            return self.cipher(uow).decrypt(person_id, context, token)
+        except UnknownServiceKey:
+            # a rotation elsewhere re-wrapped this key with a service key we have not loaded yet
+            keyring = self.keyring(reload=True)
+            return FieldCipher(keyring, SqlDataKeyStore(uow.session)).decrypt(
+                person_id, context, token
+            )
 
     def shred(self, uow: UnitOfWork, person_id: str) -> None:
         self.cipher(uow).shred(person_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -111,6 +111,10 @@ def actor_for(session: Session, user: User) -> Actor:
             proxy[grant.person_id] = proxy.get(grant.person_id, frozenset()) | frozenset(
                 grant.scopes.split()
             )
+        # only people who also allow proxy access as a consent item (issue 5); authorise_person
+        # checks again at the unit of work's own clock
+        moment = datetime.now(UTC)
+        proxy = {pid: s for pid, s in proxy.items() if proxy_consented(session, pid, moment)}
     return Actor(
         user_id=user.id,
         role=role,

@@ -208,3 +208,24 @@ def test_proxy_needs_the_consent_item_as_well_as_the_grant(
         platform.care.person_record(carer, world.person_id)
     with pytest.raises(AccessDenied):
         platform.consent.page(carer, world.person_id)
+
+
+def test_a_running_server_keeps_reading_through_a_rotation_elsewhere(world: World) -> None:
+    from withcare.services.platform import Platform
+
+    server = world.platform
+    with server.unit_of_work(None) as uow:
+        token = server.crypto.encrypt(uow, world.person_id, "message", "m1", "body", "hello")
+    cli = Platform(server.settings, server.clock)  # `withcare keys rotate` in another process
+    try:
+        cli.crypto.add_service_key()
+        assert cli.crypto.rewrap() == 1
+        assert len(cli.crypto.retire_unused()) == 1
+    finally:
+        cli.close()
+    with server.unit_of_work(None) as uow:  # the server only knew the retired key until now
+        assert server.crypto.decrypt(uow, world.person_id, "message", "m1", "body", token) == (
+            "hello"
+        )
+        again = server.crypto.encrypt(uow, world.person_id, "message", "m2", "body", "again")
+        assert server.crypto.decrypt(uow, world.person_id, "message", "m2", "body", again)
