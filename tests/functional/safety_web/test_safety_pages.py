@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from withcare.db.models import EscalationRow
+from withcare.db.models import EscalationRow, User
+from withcare.security.authorisation import Actor
+from withcare.services.unit_of_work import actor_for
 from withcare_testing.safety import add_safety_staff
 from withcare_testing.web import csrf_from, log_in
 from withcare_testing.world import World
@@ -231,9 +233,7 @@ def test_manager_oversight_page(sworld: World, client_factory: Client) -> None:
     assert clinician.get("/service/safety").status_code == 403
 
 
-def _person_actor(world: World):  # type: ignore[no-untyped-def]
-    from withcare.db.models import User
-    from withcare.services.unit_of_work import actor_for
+def _person_actor(world: World) -> Actor:
 
     with world.platform.unit_of_work(None) as uow:
         user = uow.session.get(User, world["person"].user_id)

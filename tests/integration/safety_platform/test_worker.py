@@ -12,7 +12,7 @@ from sqlalchemy import select
 from withcare.clock import ControllableClock
 from withcare.db.models import DeliveryAttemptRow, EscalationRow, NotificationRow, User
 from withcare.security.authorisation import Actor
-from withcare.services.channels import DeliveryFailed, InAppChannel, compose
+from withcare.services.channels import Channel, DeliveryFailed, InAppChannel, compose
 from withcare.services.safety import ClaimedNotification, backoff
 from withcare.services.safety_worker import run_pass
 from withcare.services.unit_of_work import actor_for
@@ -52,7 +52,7 @@ def raise_some(world: World, count: int) -> None:
 def test_two_claimers_never_both_send(sworld: World) -> None:
     raise_some(sworld, 6)
     channel = Recording()
-    channels = {"email": channel, "in_app": InAppChannel()}
+    channels: dict[str, Channel] = {"email": channel, "in_app": InAppChannel()}
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
 
@@ -84,7 +84,7 @@ def test_a_failing_channel_is_retried_with_back_off_and_every_attempt_recorded(
 ) -> None:
     raise_some(sworld, 1)
     channel = Recording(fail_times=2)
-    channels = {"email": channel, "in_app": InAppChannel()}
+    channels: dict[str, Channel] = {"email": channel, "in_app": InAppChannel()}
     run_pass(sworld.platform, "w1", channels)
     run_pass(sworld.platform, "w1", channels)  # not due again yet: no attempt
     with sworld.platform.database.transaction() as session:
@@ -124,7 +124,8 @@ def test_a_dead_workers_claim_expires_and_another_sends(
     assert sworld.platform.safety.claim_notifications("alive") == []
     clock.advance(timedelta(minutes=3))
     channel = Recording()
-    run_pass(sworld.platform, "alive", {"email": channel, "in_app": InAppChannel()})
+    channels: dict[str, Channel] = {"email": channel, "in_app": InAppChannel()}
+    run_pass(sworld.platform, "alive", channels)
     assert len(channel.sent) == 1
     assert not sworld.platform.safety.record_delivery("dead", claimed[0], None)
 
