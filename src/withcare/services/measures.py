@@ -626,6 +626,12 @@ class MeasuresService:
             .first()
         )
 
+    def _licensed_for_self(self, uow: UnitOfWork, instrument: Instrument) -> None:
+        """Unassigned self-completion is for freely usable instruments (or licensed ones) only."""
+        blocked = assignment_blocked_reason(instrument.id, self._licences(uow))
+        if blocked:
+            raise InvalidInput(blocked[0].upper() + blocked[1:] + ".", {"instrument_id": blocked})
+
     def _check_assignment(
         self, uow: UnitOfWork, person_id: str, instrument_id: str, assignment_id: str | None
     ) -> MeasureAssignment | None:
@@ -653,6 +659,8 @@ class MeasuresService:
             due = next(
                 (d for d in self._due(uow, person_id) if d.instrument_id == instrument.id), None
             )
+            if due is None:
+                self._licensed_for_self(uow, instrument)
             draft = self._draft(uow, person_id, instrument.id, due.assignment_id if due else None)
             saved: list[int | str | None] = (
                 json.loads(draft.responses) if draft else [None] * instrument.item_count
@@ -687,7 +695,8 @@ class MeasuresService:
                 DataStream.QUESTIONNAIRES,
                 f"{instrument.short_name} answers saved to finish later",
             )
-            self._check_assignment(uow, person_id, instrument.id, assignment_id)
+            if self._check_assignment(uow, person_id, instrument.id, assignment_id) is None:
+                self._licensed_for_self(uow, instrument)
             now = uow.clock.now()
             row = self._draft(uow, person_id, instrument.id, assignment_id)
             if row is None:
@@ -760,6 +769,8 @@ class MeasuresService:
                 f"{instrument.short_name} answers collected ({how.value})",
             )
             assignment = self._check_assignment(uow, person_id, instrument.id, assignment_id)
+            if assignment is None and how is Mode.WEB:
+                self._licensed_for_self(uow, instrument)
             now = uow.clock.now()
             when = completed_at or now
             if when.tzinfo is None or when > now + timedelta(minutes=5):

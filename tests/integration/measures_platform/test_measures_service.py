@@ -239,3 +239,14 @@ def test_a_carer_reads_measures_only_with_the_view_measures_scope(world: World) 
     assert [t.instrument_id for t in overview.trends] == ["gad7"]
     with pytest.raises(AccessDenied):
         world.platform.measures.submit(carer, world.person_id, "gad7", [1] * 7)
+
+
+def test_people_answer_licensed_instruments_only_when_assigned(world: World) -> None:
+    person = actor(world, "person")
+    with pytest.raises(InvalidInput, match="licence"):
+        world.platform.measures.submit(person, world.person_id, "swemwbs", [3] * 7)
+    with pytest.raises(InvalidInput, match="licence"):
+        world.platform.measures.form(person, world.person_id, "swemwbs")
+    world.platform.measures.record_licence(actor(world, "admin"), "swemwbs", "REF-7")
+    outcome = world.platform.measures.submit(person, world.person_id, "swemwbs", [3] * 7)
+    assert outcome.administration.extras["swemwbs_metric"] is not None
