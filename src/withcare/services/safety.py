@@ -165,6 +165,7 @@ class NotificationView:
     next_attempt_at: datetime
     delivered_at: datetime | None
     last_error: str | None
+    escalation_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -1493,7 +1494,8 @@ class SafetyService:
                     n.attempts,
                     n.next_attempt_at,
                     n.delivered_at,
-                    n.escalation_id,  # the escalation to open
+                    None,
+                    n.escalation_id,
                 )
                 for n in rows
             ]

@@ -239,3 +239,27 @@ def _person_actor(world: World) -> Actor:
         user = uow.session.get(User, world["person"].user_id)
         assert user is not None
         return actor_for(uow.session, user)
+
+
+def test_the_crisis_page_falls_back_to_static_html_if_rendering_fails(
+    client_factory: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from withcare.web.routes.pages import safety as pages
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("template error")
+
+    monkeypatch.setattr(pages, "render", broken)
+    page = client_factory().get("/crisis")
+    assert page.status_code == 200 and "<script" not in page.text
+    for number in UK_DEFAULTS:
+        assert number in page.text
+
+
+def test_the_safety_plan_prints_without_the_page_furniture() -> None:
+    from pathlib import Path
+
+    import withcare.web
+
+    css = (Path(withcare.web.__file__).parent / "static" / "safety.css").read_text()
+    assert re.search(r"@media print\s*{[^}]*\.no-print", css)
