@@ -116,11 +116,18 @@ class HumanContactService:
             .first()
         )
 
-    def person(self, actor: Actor | None, person_id: str) -> HumanContactSummary | None:
-        """The measures for the person's open episode (None when no episode is open)."""
+    def person(
+        self, actor: Actor | None, person_id: str, *, audit: bool = True
+    ) -> HumanContactSummary | None:
+        """The measures for the person's open episode (None when no episode is open).
+
+        ``audit=False`` only where the same request already audits reading the record.
+        """
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_READ, person_id)
             episode = self._open_episode(uow, person_id)
+            if not audit:
+                return self.summary_for(uow, episode) if episode else None
             uow.audit.record(
                 actor,
                 "human_contact.read",

@@ -178,6 +178,8 @@ def test_discharge_after_digital_only_care_needs_confirmation(
     assert refused.status_code == 400
     flagged = clinician.get("/caseload/digital-only").text
     assert "Testy Synthetic" in flagged
+    assert "no contact with a person for too long" in clinician.get("/caseload").text
+    assert "Digital-only care:" in record
     done = clinician.post(
         url,
         data={

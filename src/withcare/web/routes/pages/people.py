@@ -27,7 +27,8 @@ async def caseload(
     request: Request, page: PageNumber = 1, actor: Actor | None = guard(Permission.CASELOAD_READ)
 ) -> Response:
     result = platform_of(request).care.caseload(actor, PageRequest(page, 25))
-    return render(request, "caseload.html", caseload=result)
+    flagged = {f.person_id for f in platform_of(request).human_contact.flagged_caseload(actor)}
+    return render(request, "caseload.html", caseload=result, digital_only=flagged)  # P2 (issue 5)
 
 
 @router.get("/people/{person_id}")
@@ -35,7 +36,10 @@ async def person(
     request: Request, person_id: str, actor: Actor | None = guard(Permission.PERSON_READ)
 ) -> Response:
     record = platform_of(request).care.person_record(actor, person_id)
-    return render(request, "person.html", record=record, modes=list(ContactMode))
+    contact = platform_of(request).human_contact.person(actor, person_id, audit=False)  # issue 5
+    return render(
+        request, "person.html", record=record, modes=list(ContactMode), human_contact=contact
+    )
 
 
 @router.get("/people/{person_id}/contacts/new")
