@@ -7,7 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 LOG = ROOT / "docs" / "safety" / "hazard-log.md"
-REFERENCE = re.compile(r"`((?:spec|unit|generative)/safety/test_\w+\.py)?::(test_\w+)")
+REFERENCE = re.compile(
+    r"`((?:(?:spec|unit|generative)/safety|integration/safety_platform|functional/safety_web|e2e)"
+    r"/test_\w+\.py)?::(test_\w+)"
+)
 
 
 def cited_tests() -> list[tuple[str, str]]:
