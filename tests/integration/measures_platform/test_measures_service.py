@@ -250,3 +250,21 @@ def test_people_answer_licensed_instruments_only_when_assigned(world: World) -> 
     world.platform.measures.record_licence(actor(world, "admin"), "swemwbs", "REF-7")
     outcome = world.platform.measures.submit(person, world.person_id, "swemwbs", [3] * 7)
     assert outcome.administration.extras["swemwbs_metric"] is not None
+
+
+def test_every_session_reopens_at_the_next_contact(world: World, clock: ControllableClock) -> None:
+    measures = world.platform.measures
+    clinician, person = actor(world, "clinician"), actor(world, "person")
+    assignment = measures.assign(clinician, world.person_id, "phq9", schedule="every_session")
+    measures.submit(person, world.person_id, "phq9", [0] * 9, assignment_id=assignment.id)
+    assert measures.due(person, world.person_id) == []
+    clock.advance(timedelta(days=10))
+    assert measures.due(person, world.person_id) == []  # no session since
+    world.platform.care.record_contact(
+        clinician,
+        world.person_id,
+        occurred_at=clock.now() - timedelta(hours=1),
+        mode="phone",
+        duration_minutes=30,
+    )
+    assert [d.assignment_id for d in measures.due(person, world.person_id)] == [assignment.id]
