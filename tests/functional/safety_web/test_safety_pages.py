@@ -68,6 +68,7 @@ def test_a_risk_answer_shows_the_crisis_page_before_anything_else(
     assert location.startswith("/crisis")
     page = client.get(location)
     assert page.status_code == 200 and "Help is available now" in page.text
+    assert "We have told your care team" in page.text
     assert len(escalation_ids(sworld)) == 1
 
 

@@ -170,6 +170,8 @@ async def crisis(
         platform = platform_of(request)
         service_id = actor.service_id if actor is not None else None
         page = platform.safety.crisis_page(i18n.current_language(), service_id)
+        if told == "" and actor is not None and actor.person_id:
+            told = _care_team_told(request, actor, actor.person_id)
         return render(
             request,
             "crisis.html",
@@ -180,6 +182,15 @@ async def crisis(
     except Exception:  # the crisis page must be shown whatever else is broken
         log.exception("crisis page rendering failed; serving the static fallback")
         return _static_crisis_page()
+
+
+def _care_team_told(request: Request, actor: Actor, person_id: str) -> str:
+    """ "1" when the person has open risk work (so the page can say the team has been told)."""
+    try:
+        safety = platform_of(request).safety.person_safety(actor, person_id)
+    except Exception:  # the crisis page is shown regardless
+        return ""
+    return "1" if any(e.kind == "risk" for e in safety.open_escalations) else ""
 
 
 @router.post("/help-now")
