@@ -211,3 +211,32 @@ def test_new_pages_are_listed_for_the_route_walkers(web_world: World) -> None:
         "/api/v1/people/{person_id}/consent/fhir",
         "/service/choices",
     } <= paths
+
+
+def test_the_page_says_honestly_what_was_used_before_a_withdrawal(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    from withcare.domain.consent import DataStream, Purpose
+
+    platform = web_world.platform
+    clock = platform.clock
+    assert isinstance(clock, ControllableClock)
+    person = log_in(client_factory(), web_world, web_world["person"])
+    url = f"/people/{web_world.person_id}/consent"
+    form = {"csrf_token": csrf_from(person.get(url).text), "purpose": "research"}
+    form["stream"] = "questionnaires"
+    person.post(url, data={**form, "action": "grant"})
+    clock.advance(timedelta(hours=1))
+    with platform.unit_of_work(None) as uow:
+        platform.consent.require_flow(
+            uow,
+            web_world.person_id,
+            Purpose.RESEARCH,
+            DataStream.QUESTIONNAIRES,
+            "Research export 12 to the university",
+        )
+    clock.advance(timedelta(hours=1))
+    person.post(url, data={**form, "action": "withdraw"})
+    page = person.get(url).text
+    assert "Research export 12 to the university" in page
+    assert "Before you withdrew on" in page
