@@ -28,25 +28,32 @@ SIZES: dict[str, dict[str, Any]] = {
 
 CONTROLS = """() => {
   const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {  // inside a box that scrolls on its own (a wide data table)
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    return false;
+  };
   const controls = [...document.querySelectorAll('header a, header button, main a, main button,'
     + ' main input:not([type=hidden]), main select')]
-    .filter(el => !el.closest('.visually-hidden'))
-    .map(el => ({el, r: el.getBoundingClientRect()}))
+    .filter(el => !el.closest('.visually-hidden') && !scrolls(el))
+    .map(el => ({el, r: el.getBoundingClientRect(), boxes: [...el.getClientRects()]}))
     .filter(({r}) => r.width > 0 && r.height > 0);
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + ':' + (el.innerText || el.value || '').trim().slice(0, 30);
   const problems = [];
   for (const {el, r} of controls) {
     if (r.left < 0 || r.right > width + 1) problems.push('off screen: ' + name(el));
-    if (el.matches('a') && el.closest('p, li')) continue;  // links in running text may be small
+    if (el.matches('a') && el.closest('p, li, dd, td')) continue;  // links in text may be small
     if (r.height < 24 || r.width < 24) problems.push('smaller than 24px: ' + name(el));
   }
+  // a link that wraps onto two lines has a wide bounding box: compare the boxes of each line
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
   for (let i = 0; i < controls.length; i++) for (let j = i + 1; j < controls.length; j++) {
-    const a = controls[i].r, b = controls[j].r;
-    const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
-      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-    if (overlap && !controls[i].el.contains(controls[j].el) && !controls[j].el.contains(controls[i].el))
-      problems.push('overlap: ' + name(controls[i].el) + ' / ' + name(controls[j].el));
+    const [a, b] = [controls[i], controls[j]];
+    if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+    if (a.boxes.some(x => b.boxes.some(y => hit(x, y))))
+      problems.push('overlap: ' + name(a.el) + ' / ' + name(b.el));
   }
   const h1 = document.querySelector('main h1');
   const hr = h1 && h1.getBoundingClientRect();

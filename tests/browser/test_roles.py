@@ -102,7 +102,7 @@ def test_log_in_navigate_and_log_out(
 def test_login_page_and_public_home(page: Page, screenshot_dir: Path) -> None:
     goto(page, "/")
     assert heading(page) == "Mental health support, your way"
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
     page.wait_for_url("**/login")
     assert heading(page) == "Log in"
     page.screenshot(path=str(screenshot_dir / "login.png"), full_page=True)
