@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from typing import Annotated
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 
 from withcare.cli.core import DatabaseUrl, DataDir, console, migrate_with_status, open_platform
+from withcare.clock import CLOCK_FILE_ENV
 from withcare.services.safety_worker import new_worker_id, run_forever
 
 
@@ -37,6 +39,8 @@ def register(app: typer.Typer) -> None:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        if os.environ.get(CLOCK_FILE_ENV):
+            console.print(f"[bold red]Warning:[/] time comes from {CLOCK_FILE_ENV} (tests only).")
         console.print(f"Worker {name} running (every {interval:g}s). Ctrl+C to stop.")
         try:
             run_forever(platform, name, stop, interval)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
 
+from withcare.clock import FileClock
 from withcare.db.models import (
     CareTeam,
     ContactRequestRow,
@@ -255,6 +256,7 @@ class Oversight:
     heartbeats: list[HeartbeatView]
     worker_alive: bool
     closed_not_a_risk_by_rule: list[tuple[str, int]]
+    test_clock: bool = False  # time comes from WITHCARE_CLOCK_FILE: never in live use
 
 
 @dataclass(frozen=True)
@@ -1095,6 +1097,7 @@ class SafetyService:
                 heartbeats=beats,
                 worker_alive=any(not b.stale for b in beats),
                 closed_not_a_risk_by_rule=sorted(noisy.items()),
+                test_clock=isinstance(self._platform.clock, FileClock),
             )
 
     # -------------------------------------------------------------------------- safety plans
