@@ -73,7 +73,8 @@ def test_the_gate_decides_what_is_read(
 def test_process_pool_and_dask_match_local(
     gps_study: tuple[Path, pl.DataFrame], tmp_path: Path
 ) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a declared dependency: a missing install must fail, not skip
+
     raw, _ = gps_study
     run_features(raw, tmp_path / "local", "beiwe", OPTIONS)
     pool = run_features(raw, tmp_path / "pool", "beiwe", OPTIONS, executor="process", workers=2)
