@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from withcare.cli import registry, score, worker
+from withcare.cli import registry, score, sensing, worker
 from withcare.cli.core import register as register_core
 from withcare.cli.keys import register as register_keys
 
@@ -25,6 +25,7 @@ score.register(app)
 registry.register(app)
 register_keys(app)  # encryption keys (issue 5)
 worker.register(app)  # safety deadline and notification worker (issue 4)
+sensing.register(app)  # smartphone-sensing feature pipeline (issue 7)
 
 
 def main() -> None:
