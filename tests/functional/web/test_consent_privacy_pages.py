@@ -240,3 +240,35 @@ def test_the_page_says_honestly_what_was_used_before_a_withdrawal(
     page = person.get(url).text
     assert "Research export 12 to the university" in page
     assert "Before you withdrew on" in page
+
+
+def test_erasure_through_the_page_ends_the_account(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    from withcare_testing.world import PASSWORD
+
+    person = log_in(client_factory(), web_world, web_world["person"])
+    url = f"/people/{web_world.person_id}/erasure"
+    token = csrf_from(person.get(f"/people/{web_world.person_id}/my-data").text)
+    wrong = person.post(url, data={"csrf_token": token, "confirmation": "maybe"})
+    assert wrong.status_code == 400 and "Type ERASE to confirm" in wrong.text
+    done = person.post(url, data={"csrf_token": token, "confirmation": "ERASE"})
+    assert done.status_code == 200 and "has been erased" in done.text
+    after = person.get(f"/people/{web_world.person_id}", follow_redirects=False)
+    assert after.status_code == 303  # the session ended with the erasure
+    again = client_factory()
+    login_token = csrf_from(again.get("/login").text)
+    refused = again.post(
+        "/login",
+        data={
+            "email": web_world["person"].email,
+            "password": PASSWORD,
+            "csrf_token": login_token,
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code != 303
+    clinician = log_in(client_factory(), web_world, web_world["clinician"])
+    record = clinician.get(f"/people/{web_world.person_id}").text
+    assert "Testy" not in record and "Erased" in record
