@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    StorageState,
+    sync_playwright,
+)
 from tests.browser.support import (
     AXE,
     CHROMIUM,
@@ -87,6 +94,28 @@ def new_context(browser: Browser, site: LiveSite) -> Iterator[ContextFactory]:
     yield make
     for context in made:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser: Browser, site: LiveSite) -> Callable[[str], StorageState]:
+    """Cookies of a finished log-in per account, made once through the forms and then reused.
+
+    For tests about something other than logging in: ``new_context(storage_state=signed_in(key))``
+    saves the password hashing and the second factor on every page of every test.
+    """
+    states: dict[str, StorageState] = {}
+
+    def get(key: str) -> StorageState:
+        if key not in states:
+            context = browser.new_context(base_url=site.base_url)
+            try:
+                fill_login(context.new_page(), site, key)
+                states[key] = context.storage_state()
+            finally:
+                context.close()
+        return states[key]
+
+    return get
 
 
 @pytest.fixture

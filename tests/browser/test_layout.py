@@ -6,12 +6,13 @@ screen, readable and clickable, and no two controls overlap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
-from tests.browser.support import ContextFactory, LiveSite, fill_login, goto, horizontal_overflow
+from playwright.sync_api import Page, StorageState
+from tests.browser.support import ContextFactory, LiveSite, goto, horizontal_overflow
 
 PAGES: dict[str, list[str]] = {
     "anonymous": ["/", "/login", "/talk-to-a-person", "/no-such-page"],
@@ -74,11 +75,13 @@ def test_pages_reflow(
     size: str,
     new_context: ContextFactory,
     site: LiveSite,
+    signed_in: Callable[[str], StorageState],
     screenshot_dir: Path,
 ) -> None:
-    page: Page = new_context(**SIZES[size]).new_page()
+    options = dict(SIZES[size])
     if audience != "anonymous":
-        fill_login(page, site, ACCOUNTS[audience])
+        options["storage_state"] = signed_in(ACCOUNTS[audience])
+    page: Page = new_context(**options).new_page()
     problems: list[str] = []
     for template in PAGES[audience]:
         path = template.format(person=site.world.person_id)

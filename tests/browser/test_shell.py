@@ -81,15 +81,26 @@ def test_switching_to_welsh_and_back(
     assert heading(page) == "Log in"
 
 
-def test_a_logged_in_person_can_switch_language(page: Page, site: LiveSite) -> None:
-    fill_login(page, site, "person")
+def test_a_logged_in_person_can_switch_language(
+    new_context: ContextFactory, site: LiveSite
+) -> None:
+    """The choice is kept with the account too; ``other_person`` so no other test sees Welsh."""
+    page = new_context().new_page()
+    fill_login(page, site, "other_person")
     english_nav = page.get_by_role("navigation").inner_text()
     _switch(page, "Cymraeg")
     expect(page).to_have_url(site.url("/"))
     assert page.locator("html").get_attribute("lang") == "cy"
-    assert heading(page) != "Hello, Testy"
-    assert "Testy" in heading(page)
+    assert heading(page) != "Hello, Other"
+    assert "Other" in heading(page)
     assert page.get_by_role("navigation").inner_text() != english_nav
     # the language button names stay in their own language, marked up as such
     expect(page.get_by_role("button", name="English")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Cymraeg")).to_have_attribute("lang", "cy")
+
+    # a fresh browser (no language cookie) gets the account's language after logging in
+    fresh = new_context().new_page()
+    fill_login(fresh, site, "other_person")
+    assert fresh.locator("html").get_attribute("lang") == "cy"
+    _switch(fresh, "English")
+    assert fresh.locator("html").get_attribute("lang") == "en"
