@@ -52,6 +52,9 @@ class Permission(StrEnum):
     CASELOAD_READ = "caseload.read"
     SERVICE_DASHBOARD = "service.dashboard"
     RESEARCH_DEIDENTIFIED = "research.deidentified"
+    PERSON_SENSING_READ = "person.sensing.read"  # smartphone sensing (issue 7)
+    PERSON_SENSING_ENROL = "person.sensing.enrol"
+    RESEARCH_SENSING_EXPORT = "research.sensing.export"  # not person-scoped
     REGISTRY_EVALUATE = "registry.evaluate"
     USERS_MANAGE = "users.manage"
     AUDIT_VERIFY = "audit.verify"
@@ -168,6 +171,20 @@ ROLE_PERMISSIONS = {
     | {Permission.ESCALATIONS_HANDLE},
     Role.SERVICE_MANAGER: ROLE_PERMISSIONS[Role.SERVICE_MANAGER]
     | {Permission.ESCALATIONS_HANDLE, Permission.ESCALATIONS_OVERSIGHT},
+}
+
+# Smartphone sensing (issue 7): the person and their care team read the daily features and enrol
+# (always only with the person's explicit sensing consent, checked by the sensing service);
+# researchers export pseudonymised features of consenting participants only.
+_SENSING = {Permission.PERSON_SENSING_READ, Permission.PERSON_SENSING_ENROL}
+PERSON_SCOPED = PERSON_SCOPED | _SENSING
+SELF_PERMISSIONS = SELF_PERMISSIONS | _SENSING
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | _SENSING
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _SENSING,
+    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _SENSING,
+    Role.RESEARCHER: ROLE_PERMISSIONS[Role.RESEARCHER] | {Permission.RESEARCH_SENSING_EXPORT},
 }
 
 

@@ -24,6 +24,11 @@ from withcare.db.models.safety import (  # safety (issue 4)
     SafetyPlanVersionRow,
     WorkerHeartbeatRow,
 )
+from withcare.db.models.sensing import (  # smartphone sensing (issue 7)
+    SensingDailyFeature,
+    SensingEnrolment,
+    SensingRun,
+)
 
 __all__ = [
     "AuditEvent",
@@ -54,6 +59,9 @@ __all__ = [
     "RegistryTechnology",
     "RiskSignalRow",
     "SafetyPlanVersionRow",
+    "SensingDailyFeature",
+    "SensingEnrolment",
+    "SensingRun",
     "Service",
     "TeamMembership",
     "User",
