@@ -53,6 +53,9 @@ class Platform:
         from withcare.services.safety import SafetyService  # safety (issue 4)
 
         self.safety = SafetyService(self)
+        from withcare.services.sensing import SensingService  # smartphone sensing (issue 7)
+
+        self.sensing = SensingService(self)
 
     @contextmanager
     def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:
