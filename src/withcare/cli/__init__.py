@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from withcare.cli import registry, score, sensing, worker
+from withcare.cli import registry, score, sensing, sensing_platform, worker
 from withcare.cli.core import register as register_core
 from withcare.cli.keys import register as register_keys
 
@@ -26,6 +26,7 @@ registry.register(app)
 register_keys(app)  # encryption keys (issue 5)
 worker.register(app)  # safety deadline and notification worker (issue 4)
 sensing.register(app)  # smartphone-sensing feature pipeline (issue 7)
+sensing_platform.register(app)  # sensing in the platform: consent-gated ingest (issue 7)
 
 
 def main() -> None:
