@@ -9,10 +9,10 @@ what was used and when. Nothing else decides consent.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from withcare.db.models import ConsentDecisionRow, DataFlowRow
 from withcare.domain.consent import (
@@ -148,6 +148,14 @@ class ConsentService:
         if history.decisions and history.decisions[-1].at >= at:
             # rows are ordered by time; two decisions in one instant would have no stable order
             at = history.decisions[-1].at + timedelta(microseconds=1)
+        last_flow = uow.session.execute(
+            select(func.max(DataFlowRow.at)).where(DataFlowRow.person_id == person_id)
+        ).scalar_one_or_none()
+        if last_flow is not None:
+            last_flow = last_flow if last_flow.tzinfo else last_flow.replace(tzinfo=UTC)
+            if last_flow >= at:
+                # a flow already made in this instant was made under the answer before this one
+                at = last_flow + timedelta(microseconds=1)
         in_force = self.documents.in_force_at(at)
         if document_version is None and in_force is None:
             raise InvalidInput("No consent document is in force yet, so nothing can be recorded.")

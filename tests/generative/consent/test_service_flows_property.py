@@ -99,3 +99,21 @@ def test_the_generator_reaches_both_outcomes() -> None:
     bases = {load_documents().latest.basis(i).value for i in ITEMS}
     assert {"implied", "explicit"} <= bases
     pytest.importorskip("hypothesis")
+
+
+def test_a_decision_in_the_instant_of_a_flow_does_not_rewrite_that_flow(world: World) -> None:
+    """Found by the property above: a flow, then a refusal in the same clock instant."""
+    consent = world.platform.consent
+    item = ConsentItem(Purpose.DIRECT_CARE, DataStream.CHECK_INS)
+    with world.platform.unit_of_work(None) as uow:
+        consent.require_flow(uow, world.person_id, item.purpose, item.stream, "check-in")
+    with world.platform.unit_of_work(None) as uow:
+        consent.record(
+            uow, world.person_id, item, Action.REFUSE, decided_by=DecidedBy.SELF, recorded_by="t"
+        )
+    with world.platform.unit_of_work(None) as uow:
+        history = consent.history(uow, world.person_id)
+        flows = consent.flows(uow, world.person_id)
+    assert len(flows) == 1 and flows_without_consent(history, flows) == ()
+    with pytest.raises(ConsentRequired), world.platform.unit_of_work(None) as uow:
+        consent.require_flow(uow, world.person_id, item.purpose, item.stream)
