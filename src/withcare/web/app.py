@@ -54,4 +54,7 @@ def create_app(platform: Platform) -> FastAPI:
     from withcare.web.routes.pages import safety as safety_pages  # safety (issue 4)
 
     safety_pages.install(app)
+    from withcare.web.routes.pages import sensing as sensing_pages  # smartphone sensing (issue 7)
+
+    app.include_router(sensing_pages.router)
     return app
