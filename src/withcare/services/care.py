@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person, User
 from withcare.domain.care.modes import ContactMode
-from withcare.security.authorisation import Actor, Permission, authorise
+from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import Page, PageRequest
 
@@ -264,6 +264,30 @@ class CareService:
             return ContactView(
                 contact.id, occurred_at, contact_mode.value, duration_minutes, actor.display_name
             )
+
+    def people_i_act_for(self, actor: Actor | None) -> list[tuple[str, str]]:
+        """(person id, name) of everyone whose record this carer may view, for their home page."""
+        authorise(actor, Permission.AUTHENTICATED)
+        assert actor is not None
+        with self._platform.unit_of_work(actor) as uow:
+            found = []
+            for person_id in sorted(actor.proxy_scopes):
+                try:
+                    uow.authorise_person(Permission.PERSON_READ, person_id)
+                except AccessDenied:
+                    continue
+                person = uow.session.get(Person, person_id)
+                if person is not None:
+                    found.append((person_id, f"{person.given_name} {person.family_name}"))
+                    uow.audit.record(
+                        actor,
+                        "person.list",
+                        subject_type="person",
+                        subject_id=person_id,
+                        person_id=person_id,
+                        reason="proxy_access",
+                    )
+            return found
 
     def access_history(
         self, actor: Actor | None, person_id: str, request: PageRequest

@@ -63,6 +63,75 @@ LABELS: dict[str, str] = {
 }
 
 
+# Audit actions are "<what>.<verb>" codes; a person reads them as "<what>: <verb>".
+ACTION_SUBJECTS: dict[str, str] = {
+    "person": N_("Record"),
+    "contact": N_("Contact"),
+    "contact_request": N_("Request to talk to a person"),
+    "episode": N_("Episode of care"),
+    "audit": N_("Access list"),
+    "account": N_("Account"),
+    "consent": N_("Consent choices"),
+    "choice": N_("Care choices"),
+    "correction": N_("Correction request"),
+    "human_contact": N_("Human contact summary"),
+    "measure_administration": N_("Questionnaire answers"),
+    "measure_assignment": N_("Questionnaire plan"),
+    "measure_due": N_("Questionnaires to do"),
+    "measure_form": N_("Questionnaire"),
+    "measure_overview": N_("Questionnaire results"),
+    "measure_reminder": N_("Questionnaire reminder"),
+    "measure_bundle": N_("Questionnaire results export"),
+    "measures": N_("Questionnaire results"),
+    "escalation": N_("Safety follow-up"),
+    "risk_signal": N_("Risk alert"),
+    "safety_plan": N_("Safety plan"),
+    "free_text": N_("Message check"),
+    "sensing_enrolment": N_("Phone sensing"),
+    "sensing_features": N_("Phone sensing results"),
+    "registry": N_("Technology registry"),
+}
+ACTION_VERBS: dict[str, str] = {
+    "read": N_("viewed"),
+    "list": N_("seen in a list"),
+    "create": N_("created"),
+    "open": N_("opened"),
+    "draft": N_("saved as a draft"),
+    "save": N_("saved"),
+    "submit": N_("submitted"),
+    "record": N_("recorded"),
+    "raise": N_("raised"),
+    "decide": N_("changed"),
+    "decline": N_("declined"),
+    "offer": N_("alternative offered"),
+    "preferences": N_("preferences recorded"),
+    "reinstate": N_("taken up again"),
+    "request": N_("requested"),
+    "resolve": N_("resolved"),
+    "discharge": N_("ended"),
+    "named_clinician": N_("named clinician changed"),
+    "export": N_("exported"),
+    "erase": N_("erased"),
+    "end": N_("ended"),
+    "snooze": N_("reminder postponed"),
+    "send": N_("sent"),
+    "write": N_("written"),
+    "set": N_("changed"),
+}
+
+
+def action_label(code: str | None) -> str:
+    """``measure_administration.submit`` -> "Questionnaire answers: submitted" (in Welsh too)."""
+    if code is None:
+        return ""
+    if code in LABELS:
+        return gettext(LABELS[code])
+    subject, _, verb = code.partition(".")
+    what = gettext(ACTION_SUBJECTS[subject]) if subject in ACTION_SUBJECTS else subject
+    did = gettext(ACTION_VERBS[verb]) if verb in ACTION_VERBS else verb.replace("_", " ")
+    return f"{what}: {did}" if verb else what.replace("_", " ")
+
+
 def label(code: str | None) -> str:
     if code is None:
         return ""

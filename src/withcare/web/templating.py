@@ -15,7 +15,7 @@ from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor
 from withcare.web import i18n
 from withcare.web.guard import actor_of, csrf_token
-from withcare.web.labels import label
+from withcare.web.labels import action_label, label
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -39,6 +39,7 @@ def _date(value: date | datetime | None) -> str:
 
 env.filters["date"] = _date
 env.filters["label"] = label
+env.filters["action_label"] = action_label
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,6 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem(f"/people/{actor.person_id}/consent", _("My choices")))  # issue 5
         items.append(NavItem(f"/people/{actor.person_id}/my-data", _("My information")))
     if actor.role is Role.SERVICE_MANAGER:
-        items.append(NavItem("/service", _("Service overview")))
         items.append(NavItem("/escalations", _("Escalations")))  # safety (issue 4)
         items.append(NavItem("/service/safety", _("Safety oversight")))
     if actor.role is Role.ADMIN:

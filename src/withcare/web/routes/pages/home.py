@@ -28,7 +28,7 @@ async def home(request: Request, actor: Actor | None = guard(Permission.PUBLIC))
         record = platform.care.person_record(actor, actor.person_id)
         return render(request, "home_person.html", record=record)
     if actor.role is Role.CARER:
-        return render(request, "home_carer.html", people=sorted(actor.proxy_scopes))
+        return render(request, "home_carer.html", people=platform.care.people_i_act_for(actor))
     if actor.role is Role.SERVICE_MANAGER:
         return render(request, "home_manager.html", overview=platform.dashboard.overview(actor))
     return render(request, f"home_{actor.role.value}.html")

@@ -67,13 +67,16 @@ async def new_contact_form(
 async def record_contact(
     request: Request,
     person_id: str,
-    mode: Annotated[str, Form(max_length=40)] = "",
-    date: Annotated[str, Form(max_length=10)] = "",
-    time: Annotated[str, Form(max_length=5)] = "",
-    duration: Annotated[str, Form(max_length=6)] = "",
+    mode: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+    time: Annotated[str, Form()] = "",
+    duration: Annotated[str, Form()] = "",
     actor: Actor | None = guard(Permission.PERSON_CONTACTS_WRITE),
 ) -> Response:
     platform = platform_of(request)
+    # Lengths are checked here, not by the form parser, so a wrong entry re-shows the form with
+    # its message instead of a generic error page.
+    mode, date, time, duration = (v.strip()[:40] for v in (mode, date, time, duration))
     values = {"date": date, "time": time, "mode": mode, "duration": duration}
     problems: dict[str, str] = {}
     occurred: datetime | None = None
@@ -81,7 +84,7 @@ async def record_contact(
         occurred = datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     except ValueError:
         problems["date"] = _("Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour).")
-    minutes = int(duration) if duration.isdigit() else -1
+    minutes = int(duration) if duration.isdigit() and len(duration) <= 5 else -1
     if minutes < 0:
         problems["duration"] = _("Enter the duration in whole minutes, for example 30.")
     if not problems and occurred is not None:
