@@ -23,8 +23,8 @@ from withcare.db.models import (
     User,
 )
 from withcare.domain.consent import DataStream, Purpose
-from withcare.sensing.synthetic import StudyPlan, generate_study
 from withcare.security.authorisation import AccessDenied, Actor
+from withcare.sensing.synthetic import StudyPlan, generate_study
 from withcare.services.errors import InvalidInput
 from withcare.services.sensing import CONSENT_STREAMS, pseudonym
 from withcare.services.unit_of_work import actor_for
