@@ -233,6 +233,9 @@ def load_demo(
     from withcare.services.measures import seed_demo_measures  # questionnaires (issue 3)
 
     seed_demo_measures(uow)
+    from withcare.services.sensing import seed_demo_sensing  # smartphone sensing (issue 7)
+
+    seed_demo_sensing(uow, person_ids)
     return logins
 
 
