@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from withcare.db.models import (
     ConsentDecisionRow,
@@ -211,7 +211,19 @@ def _number(value: str) -> float | None:
 
 class SensingService:
     def __init__(self, platform: Platform) -> None:
+        from withcare.services.privacy import PersonErased
+
         self._platform = platform
+        platform.events.subscribe(PersonErased, self._on_person_erased)
+
+    def _on_person_erased(self, uow: UnitOfWork, event: Any) -> None:
+        """Erasure: delete the person's stored features and their enrolment (runs keep counts)."""
+        for model in (SensingDailyFeature, SensingEnrolment):
+            uow.session.execute(
+                delete(model)
+                .where(model.person_id == event.person_id)
+                .execution_options(synchronize_session="fetch")
+            )
 
     @property
     def _consent(self) -> ConsentService:

@@ -249,3 +249,16 @@ def test_research_export_holds_consenting_people_only_and_no_identifiers(
     decide(world, "person", world.person_id, "withdraw", purpose=Purpose.RESEARCH)
     assert sensing.research_summary(researcher).participants == 0
     assert len(sensing.research_export(researcher).strip().splitlines()) == 1
+
+
+def test_erasure_deletes_stored_features_and_the_enrolment(world: World, raw_export: Path) -> None:
+    decide(world, "person", world.person_id, "grant")
+    world.platform.sensing.enrol(
+        actor(world, "person"), world.person_id, participants(raw_export)[0]
+    )
+    world.platform.sensing.process(None, raw_export, "beiwe")
+    assert stored(world, world.person_id)
+    world.platform.privacy.erase(actor(world, "person"), world.person_id, "ERASE")
+    assert stored(world, world.person_id) == []
+    with world.platform.unit_of_work(None) as uow:
+        assert uow.session.execute(select(SensingEnrolment)).scalars().all() == []
