@@ -66,6 +66,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     if actor.role is Role.SERVICE_MANAGER:
         items.append(NavItem("/escalations", _("Escalations")))  # safety (issue 4)
         items.append(NavItem("/service/safety", _("Safety oversight")))
+    if actor.role is Role.RESEARCHER:
+        items.append(NavItem("/research/sensing", _("Sensing features")))  # sensing (issue 7)
     if actor.role is Role.ADMIN:
         items.append(NavItem("/admin/users", _("Accounts")))
         items.append(NavItem("/admin/instrument-licences", _("Questionnaire licences")))  # issue 3

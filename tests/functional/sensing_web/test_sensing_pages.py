@@ -36,12 +36,18 @@ def raw_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return raw
 
 
-def choose(client: TestClient, person_id: str, purpose: Purpose, action: str) -> None:
+def choose(
+    client: TestClient,
+    person_id: str,
+    purpose: Purpose,
+    action: str,
+    streams: tuple[DataStream, ...] = CONSENT_STREAMS,
+) -> None:
     """Consent choices through the consent page's own form handler."""
     page = client.get(f"/people/{person_id}/consent")
     assert page.status_code == 200
     token = csrf_from(page.text)
-    for stream in CONSENT_STREAMS:
+    for stream in streams:
         response = client.post(
             f"/people/{person_id}/consent",
             data={
@@ -104,8 +110,14 @@ def test_clinician_sees_features_with_completeness_and_the_plain_note(
     assert "What is collected from your phone" in own.text
     assert f'href="/people/{pid}/consent"' in own.text
 
+    # withdrawing location alone hides the location features and says which data is hidden
+    choose(person, pid, Purpose.DIRECT_CARE, "withdraw", CONSENT_STREAMS[:1])
+    partial = clinician.get(f"/people/{pid}/sensing")
+    assert "are not shown: Phone location (GPS)" in partial.text
+    assert "Time at home (" not in partial.text and "Steps (" in partial.text
+
     # withdrawal: stored features stop being shown, and the page says so honestly
-    choose(person, pid, Purpose.DIRECT_CARE, "withdraw")
+    choose(person, pid, Purpose.DIRECT_CARE, "withdraw", CONSENT_STREAMS[1:])
     after = clinician.get(f"/people/{pid}/sensing")
     assert after.status_code == 200
     assert "before consent was withdrawn" in after.text
@@ -126,6 +138,7 @@ def test_research_page_empty_state_then_pseudonymised_download(
     web_world: World, client_factory: Callable[[], TestClient], raw_one: Path
 ) -> None:
     researcher = log_in(client_factory(), web_world, web_world["researcher"])
+    assert 'href="/research/sensing"' in researcher.get("/").text
     empty = researcher.get("/research/sensing")
     assert empty.status_code == 200
     assert "Nobody has consented" in empty.text and "features.csv" not in empty.text
