@@ -52,6 +52,12 @@ ERASURE_CONFIRMATION = "ERASE"
 
 
 @dataclass(frozen=True)
+class CorrectionAsked:
+    request_id: str
+    shows_crisis_page: bool
+
+
+@dataclass(frozen=True)
 class PersonErased:
     """Published inside the erasure's unit of work: delete what you hold about ``person_id``
     unless clinical-record rules require you to keep it (then keep it without identity)."""
@@ -237,7 +243,11 @@ class PrivacyService:
             views.append(CorrectionView(row.id, row.requested_at, body, row.status))
         return views
 
-    def ask_correction(self, actor: Actor | None, person_id: str, what: str) -> str:
+    def ask_correction(
+        self, actor: Actor | None, person_id: str, what: str, language: str = "en"
+    ) -> CorrectionAsked:
+        """Store the request encrypted and read it for risk: free text a person writes is never
+        only filed away (P3); the caller shows the crisis page first when told to."""
         what = what.strip()
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CORRECTION_REQUEST, person_id)
@@ -272,7 +282,10 @@ class PrivacyService:
                 person_id=person_id,
                 reason="self_access",
             )
-            return row.id
+            outcome = self._platform.safety.check_text(
+                uow, person_id, "correction_request", row.id, what, language
+            )
+            return CorrectionAsked(row.id, outcome is not None and outcome.shows_crisis_page)
 
     def corrections(self, actor: Actor | None, person_id: str) -> list[CorrectionView]:
         """Correction requests: the person sees theirs; the care team sees them to act on."""

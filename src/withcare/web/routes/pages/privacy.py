@@ -86,10 +86,14 @@ async def ask_correction(
     actor: Actor | None = guard(Permission.PERSON_CORRECTION_REQUEST),
 ) -> Response:
     try:
-        platform_of(request).privacy.ask_correction(actor, person_id, text)
+        asked = platform_of(request).privacy.ask_correction(
+            actor, person_id, text, i18n.current_language()
+        )
     except InvalidInput as error:
         problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
         return _my_data(request, actor, person_id, 400, problems, {"text": text})
+    if asked.shows_crisis_page:  # risk language: crisis support before anything else (P3)
+        return RedirectResponse("/crisis", status_code=303)
     return RedirectResponse(f"/people/{person_id}/my-data?asked=1", status_code=303)
 
 
