@@ -24,29 +24,12 @@ from withcare.db.models import (
 )
 from withcare.domain.consent import DataStream, Purpose
 from withcare.security.authorisation import AccessDenied, Actor
-from withcare.sensing.synthetic import StudyPlan, generate_study
 from withcare.services.errors import InvalidInput
 from withcare.services.sensing import CONSENT_STREAMS, pseudonym
 from withcare.services.unit_of_work import actor_for
 from withcare_testing.world import World
 
-PLAN = StudyPlan(
-    participants=2,
-    days=3,
-    seed=5,
-    accel_hz=1.0,
-    accel_on_s=30.0,
-    accel_off_s=270.0,
-    missing_day_rate=0.0,
-    mess=False,
-)
-
-
-@pytest.fixture(scope="session")
-def raw_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("sensing_platform") / "raw"
-    generate_study(raw, PLAN)
-    return raw
+from .conftest import PLAN
 
 
 def participants(raw: Path) -> list[str]:
