@@ -27,6 +27,7 @@ import io
 import json
 import math
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -530,7 +531,6 @@ def process_in(
     on_done: Callable[[ParticipantOutcome], None] | None = None,
 ) -> ProcessResult:
     """Run the pipeline over ``raw_dir`` for enrolled people and store their daily features."""
-    from withcare.sensing import FeatureOptions, run_features
     from withcare.sensing.readers.detect import open_dataset
 
     if fmt not in FORMATS:
@@ -548,9 +548,6 @@ def process_in(
         for raw_stream, item in SENSING_STREAMS.items():
             decisions[(participant, raw_stream)] = item in allowed
 
-    def gate(participant: str, stream: str) -> bool:
-        return decisions.get((participant, stream), False)
-
     try:
         _, sources = open_dataset(raw_dir, fmt)
         present = [s.participant for s in sources]
@@ -558,14 +555,58 @@ def process_in(
         raise InvalidInput(f"The raw export could not be read: {error}.") from None
     unenrolled = sorted(p for p in present if p not in enrolments)
     wanted = [p for p in present if p in enrolments]
+    # Without a work folder the run uses a scratch folder that is removed afterwards, so no
+    # intermediate files (the library's per-day caches) outlive the run or a withdrawal.
+    scratch = None
+    if work_dir is None:
+        uow.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        scratch = tempfile.TemporaryDirectory(prefix=".sensing-run-", dir=uow.settings.data_dir)
+        work_dir = Path(scratch.name)
+    try:
+        return _run_and_store(
+            uow,
+            consent,
+            raw_dir,
+            fmt,
+            source,
+            work_dir,
+            decisions,
+            enrolments,
+            wanted,
+            unenrolled,
+            started,
+            on_start,
+            on_done,
+        )
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _run_and_store(
+    uow: UnitOfWork,
+    consent: ConsentService,
+    raw_dir: Path,
+    fmt: str,
+    source: str,
+    out_dir: Path,
+    decisions: dict[tuple[str, str], bool],
+    enrolments: dict[str, SensingEnrolment],
+    wanted: list[str],
+    unenrolled: list[str],
+    started: datetime,
+    on_start: Callable[[int], None] | None,
+    on_done: Callable[[ParticipantOutcome], None] | None,
+) -> ProcessResult:
+    from withcare.sensing import FeatureOptions, run_features
+
     options = FeatureOptions(tz="UTC", timezones={p: enrolments[p].timezone for p in wanted})
-    out_dir = work_dir or (uow.settings.data_dir / "sensing" / "work")
     summary = run_features(
         raw_dir,
         out_dir,
         fmt,
         options=options,
-        gate=gate,
+        gate=lambda participant, stream: decisions.get((participant, stream), False),
         participants=wanted,
         on_start=on_start,
         on_done=on_done,
@@ -751,5 +792,4 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
         raw,
         "beiwe",
         source="demo",
-        work_dir=uow.settings.data_dir / "demo-sensing" / "work",
     )

@@ -101,6 +101,8 @@ def test_no_processing_without_consent(world: World, raw_export: Path, tmp_path:
     assert outcomes[second].status == "not permitted" and outcomes[second].reports == []
     assert outcomes[first].status == "computed"
     assert stored(world, world.other_person_id) == []
+    data_dir = world.platform.settings.data_dir
+    assert not list(data_dir.glob(".sensing-run-*")) and not (data_dir / "sensing").exists()
     assert len(stored(world, world.person_id)) == PLAN.days
     with world.platform.unit_of_work(None) as uow:
         run = uow.session.execute(select(SensingRun)).scalar_one()
