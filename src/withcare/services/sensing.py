@@ -53,6 +53,7 @@ from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from withcare.sensing.executors import RunSummary
+    from withcare.sensing.features.quality import SamplingPlan
     from withcare.sensing.runner import ParticipantOutcome
     from withcare.services.consent import ConsentService
     from withcare.services.platform import Platform
@@ -527,10 +528,15 @@ def process_in(
     *,
     source: str = "cli",
     work_dir: Path | None = None,
+    sampling: Mapping[str, SamplingPlan] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[ParticipantOutcome], None] | None = None,
 ) -> ProcessResult:
-    """Run the pipeline over ``raw_dir`` for enrolled people and store their daily features."""
+    """Run the pipeline over ``raw_dir`` for enrolled people and store their daily features.
+
+    ``sampling`` overrides the phones' expected sampling plan per stream (the study's settings),
+    which data completeness is measured against.
+    """
     from withcare.sensing.readers.detect import open_dataset
 
     if fmt not in FORMATS:
@@ -575,6 +581,7 @@ def process_in(
             wanted,
             unenrolled,
             started,
+            sampling,
             on_start,
             on_done,
         )
@@ -595,12 +602,18 @@ def _run_and_store(
     wanted: list[str],
     unenrolled: list[str],
     started: datetime,
+    sampling: Mapping[str, SamplingPlan] | None,
     on_start: Callable[[int], None] | None,
     on_done: Callable[[ParticipantOutcome], None] | None,
 ) -> ProcessResult:
     from withcare.sensing import FeatureOptions, run_features
+    from withcare.sensing.features.quality import DEFAULT_SAMPLING
 
-    options = FeatureOptions(tz="UTC", timezones={p: enrolments[p].timezone for p in wanted})
+    options = FeatureOptions(
+        tz="UTC",
+        timezones={p: enrolments[p].timezone for p in wanted},
+        sampling={**DEFAULT_SAMPLING, **(sampling or {})},
+    )
     summary = run_features(
         raw_dir,
         out_dir,
@@ -696,10 +709,9 @@ def _store_days(
             row.features = json.dumps(values, sort_keys=True)
             row.platform = (record.get("platform") or "unknown")[:20]
             row.gps_coverage = _ratio(values, "gps_observed_samples", "gps_expected_samples")
-            minutes = (_number(record.get("day_hours", "")) or 24.0) * 60
             accel = values.get("accelerometer_minutes_with_data")
-            row.accelerometer_coverage = (
-                None if accel is None else round(min(accel / minutes, 1.0), 4)
+            row.accelerometer_coverage = _ratio(
+                values, "accelerometer_observed_samples", "accelerometer_expected_samples"
             )
             row.gps_minutes_with_data = values.get("gps_minutes_with_data")
             row.accelerometer_minutes_with_data = accel
@@ -731,6 +743,7 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
     """
     from datetime import timedelta
 
+    from withcare.sensing.features.quality import SamplingPlan
     from withcare.sensing.synthetic.study import StudyPlan, generate_study
     from withcare.services.consent import ConsentService
 
@@ -748,7 +761,7 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
         seed=11,
         start=now.date() - timedelta(days=DEMO_DAYS + 1),
         tz="Europe/London",
-        accel_hz=1.0,
+        accel_hz=10.0,
         accel_on_s=30.0,
         accel_off_s=270.0,
         mess=False,
@@ -786,10 +799,12 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
         )
     uow.session.flush()
     consent = ConsentService(cast("Platform", None))  # history and checks need no platform
-    process_in(
-        uow,
-        consent,
-        raw,
-        "beiwe",
-        source="demo",
-    )
+    sampling = {"accelerometer": SamplingPlan(plan.accel_hz, plan.accel_on_s, plan.accel_off_s)}
+    process_in(uow, consent, raw, "beiwe", source="demo", sampling=sampling)
+    for enrolment in uow.session.execute(select(SensingEnrolment)).scalars():
+        seen = uow.session.execute(
+            select(SensingDailyFeature.platform).where(
+                SensingDailyFeature.person_id == enrolment.person_id
+            )
+        ).scalar()
+        enrolment.platform = seen if seen in PLATFORMS else "unknown"
