@@ -18,6 +18,7 @@ from withcare.db.models import ConsentDecisionRow, DataFlowRow
 from withcare.domain.consent import (
     Action,
     ConsentDecision,
+    ConsentDocuments,
     ConsentHistory,
     ConsentItem,
     ConsentPage,
@@ -45,10 +46,14 @@ if TYPE_CHECKING:
     from withcare.services.platform import Platform
 
 
-class ConsentService:
-    def __init__(self, platform: Platform) -> None:
-        self._platform = platform
-        self.documents = load_documents()
+class ConsentPolicy:
+    """The policy point over the database, inside a caller's unit of work (no actor needed).
+
+    Code that already holds a unit of work (other services, the demo loader) uses this directly.
+    """
+
+    def __init__(self, documents: ConsentDocuments | None = None) -> None:
+        self.documents = documents or load_documents()
 
     # -- reading --------------------------------------------------------------------------------
     def history(self, uow: UnitOfWork, person_id: str) -> ConsentHistory:
@@ -186,6 +191,15 @@ class ConsentService:
         return decision
 
     # -- the person's consent page (issue 5) ----------------------------------------------------
+
+
+class ConsentService(ConsentPolicy):
+    """The policy point plus the person-facing use cases (the consent page, decisions, FHIR)."""
+
+    def __init__(self, platform: Platform) -> None:
+        super().__init__()
+        self._platform = platform
+
     def _authorise_page(self, uow: UnitOfWork, person_id: str) -> DecidedBy:
         """Self and carers with proxy access manage; team clinicians record on the person's
         behalf (choices made on paper or by phone). Returns who the decision is by."""

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from withcare.sensing.executors import RunSummary
     from withcare.sensing.features.quality import SamplingPlan
     from withcare.sensing.runner import ParticipantOutcome
-    from withcare.services.consent import ConsentService
+    from withcare.services.consent import ConsentPolicy, ConsentService
     from withcare.services.platform import Platform
 
 PIPELINE_VERSION = "withcare.sensing/1"
@@ -432,7 +432,7 @@ class SensingService:
 
 
 def allowed_streams(
-    uow: UnitOfWork, consent: ConsentService, person_id: str, purpose: Purpose
+    uow: UnitOfWork, consent: ConsentPolicy, person_id: str, purpose: Purpose
 ) -> set[DataStream]:
     """The sensing consent items ``person_id`` allows for ``purpose`` at this moment.
 
@@ -459,7 +459,7 @@ def _enrolment_view(row: SensingEnrolment) -> EnrolmentView:
 
 def enrol_in(
     uow: UnitOfWork,
-    consent: ConsentService,
+    consent: ConsentPolicy,
     person_id: str,
     participant_id: str,
     timezone: str,
@@ -522,7 +522,7 @@ def enrol_in(
 
 def process_in(
     uow: UnitOfWork,
-    consent: ConsentService,
+    consent: ConsentPolicy,
     raw_dir: Path,
     fmt: str = "auto",
     *,
@@ -592,7 +592,7 @@ def process_in(
 
 def _run_and_store(
     uow: UnitOfWork,
-    consent: ConsentService,
+    consent: ConsentPolicy,
     raw_dir: Path,
     fmt: str,
     source: str,
@@ -745,7 +745,7 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
 
     from withcare.sensing.features.quality import SamplingPlan
     from withcare.sensing.synthetic.study import StudyPlan, generate_study
-    from withcare.services.consent import ConsentService
+    from withcare.services.consent import ConsentPolicy
 
     people = list(person_ids)[:DEMO_PARTICIPANTS]
     if not people:
@@ -798,7 +798,7 @@ def seed_demo_sensing(uow: UnitOfWork, person_ids: Iterable[str]) -> None:
             )
         )
     uow.session.flush()
-    consent = ConsentService(cast("Platform", None))  # history and checks need no platform
+    consent = ConsentPolicy()
     sampling = {"accelerometer": SamplingPlan(plan.accel_hz, plan.accel_on_s, plan.accel_off_s)}
     process_in(uow, consent, raw, "beiwe", source="demo", sampling=sampling)
     for enrolment in uow.session.execute(select(SensingEnrolment)).scalars():
