@@ -31,14 +31,14 @@ JOURNEYS: dict[str, Journey] = {
     ),
     "carer": Journey(
         "Hello, Carer",
-        "View the record you have been allowed to see",
+        "Testy Synthetic: the record you may see",
         "Testy Synthetic",
         "/people/{person}",
         "/people/{other}",
     ),
     "clinician": Journey("Hello, Clinician", "Caseload", "Caseload", "/caseload", "/admin/users"),
     "manager": Journey(
-        "Service overview", "Service overview", "Service overview", "/service", "/people/{person}"
+        "Service overview", "Safety oversight", "Safety oversight", "/service", "/people/{person}"
     ),
     # researchers and evaluators have only their home page so far
     "researcher": Journey(
