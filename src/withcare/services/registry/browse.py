@@ -1,0 +1,107 @@
+"""Public browsing: search, a technology's page, and side-by-side comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from withcare.domain.registry.classification import ClassificationOutcome
+from withcare.domain.registry.privacy import privacy_profile
+from withcare.domain.registry.reviews import published
+from withcare.domain.registry.search import (
+    MAX_COMPARED,
+    Filters,
+    Profile,
+    build_profiles,
+    compare,
+    plain_summary,
+    search,
+)
+from withcare.security.authorisation import Actor, Permission, authorise
+from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.pagination import Page, PageRequest
+from withcare.services.registry.base import RegistryBase
+from withcare.services.registry.views import Comparison, SearchOptions, TechnologyPage
+
+
+class BrowseMixin(RegistryBase):
+    """Public browsing needs no account (people seeking help)."""
+
+    def search(self, actor: Actor | None, filters: Filters, request: PageRequest) -> Page[Profile]:
+        authorise(actor, Permission.PUBLIC)
+        with self._platform.unit_of_work(actor) as uow:
+            found = search(self._profiles(uow.session), filters)
+        items = found[request.offset : request.offset + request.per_page]
+        return Page(items, request.page, request.per_page, len(found))
+
+    def options(self) -> SearchOptions:
+        with self._platform.unit_of_work(None) as uow:
+            profiles = self._profiles(uow.session)
+
+        def listed(key: str) -> tuple[str, ...]:
+            values: set[str] = set()
+            for p in profiles:
+                value = p.facts.get(key)
+                if isinstance(value, tuple):
+                    values.update(value)
+                elif isinstance(value, str):
+                    values.add(value)
+            return tuple(sorted(values))
+
+        conditions = sorted({c for p in profiles for c in p.conditions}, key=str.casefold)
+        return SearchOptions(
+            conditions=tuple(conditions),
+            cost_models=listed("access.cost_model"),
+            platforms=listed("access.platforms"),
+            languages=listed("access.languages"),
+            accessibility_features=listed("access.accessibility_features"),
+        )
+
+    def technology(self, actor: Actor | None, technology_id: str) -> TechnologyPage:
+        authorise(actor, Permission.PUBLIC)
+        with self._platform.unit_of_work(actor) as uow:
+            bundle = self._bundle(uow.session)
+            profile = next(
+                (p for p in build_profiles(bundle) if p.technology.id == technology_id), None
+            )
+            if profile is None:
+                raise NotFound("There is no technology with this id in the registry.")
+            return TechnologyPage(
+                profile=profile,
+                summary=plain_summary(profile),
+                privacy=privacy_profile(profile.facts),
+                classifications=self._classifications(uow.session, profile),
+                reviews=tuple(published(list(bundle.reviews), technology_id)),
+                feedback=bundle.for_technology("feedback_responses", technology_id),
+                outcomes=self._outcomes(uow.session, technology_id),
+            )
+
+    def classifications(
+        self, actor: Actor | None, technology_id: str
+    ) -> tuple[ClassificationOutcome, ...]:
+        authorise(actor, Permission.PUBLIC)
+        with self._platform.unit_of_work(actor) as uow:
+            return self._classifications(uow.session, self._profile(uow.session, technology_id))
+
+    def compare(self, actor: Actor | None, technology_ids: Sequence[str]) -> Comparison:
+        authorise(actor, Permission.PUBLIC)
+        ids = list(dict.fromkeys(i.strip() for i in technology_ids if i.strip()))
+        if not ids:
+            raise InvalidInput(
+                "Choose at least one technology to compare.", {"ids": "Choose 1 to 4."}
+            )
+        if len(ids) > MAX_COMPARED:
+            raise InvalidInput(
+                f"You can compare up to {MAX_COMPARED} technologies at a time.",
+                {"ids": f"Choose at most {MAX_COMPARED}."},
+            )
+        with self._platform.unit_of_work(actor) as uow:
+            by_id = {p.technology.id: p for p in self._profiles(uow.session)}
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise InvalidInput(
+                "Some of the technologies to compare are not in the registry.",
+                {"ids": "Not in the registry: " + ", ".join(unknown)[:200]},
+            )
+        chosen = [by_id[i] for i in ids]
+        rows = tuple((label, tuple(cells)) for label, cells in compare(chosen))
+        return Comparison(tuple(chosen), rows)
