@@ -108,10 +108,12 @@ env.filters["mode_text"] = mode_text
 env.filters["schedule_text"] = schedule_text
 
 
+CRISIS_PATH = "/crisis"
+
+
 def crisis_path(request: Request) -> str:
-    """The crisis support page once the safety capability serves it; crisis contacts until then."""
-    paths = {getattr(route, "path", None) for route in request.app.routes}
-    return "/crisis" if "/crisis" in paths else "/talk-to-a-person"
+    """The crisis support page (safety capability; public, no JavaScript, always served)."""
+    return CRISIS_PATH
 
 
 def things_to_do(request: Request, actor: Actor | None, person_id: str) -> list[DueItem]:
