@@ -50,6 +50,7 @@ class Platform:
         self.dashboard = DashboardService(self)
         self.registry = RegistryService(self)
         self.measures = MeasuresService(self)
+        self.registry.outcome_source = self.measures.technology_outcomes  # issue 6 <- issue 3
         from withcare.services.safety import SafetyService  # safety (issue 4)
 
         self.safety = SafetyService(self)

@@ -230,7 +230,7 @@ def test_outcomes_come_through_the_seam_and_small_numbers_are_suppressed(world: 
             )
     asked: list[str] = []
 
-    def few(people: Sequence[str]) -> dict[str, PersonOutcome]:
+    def few(_uow: object, people: Sequence[str]) -> dict[str, PersonOutcome]:
         asked.extend(people)
         return {p: PersonOutcome(True, None) for p in list(people)[: MIN_PEOPLE - 1]}
 
@@ -239,7 +239,7 @@ def test_outcomes_come_through_the_seam_and_small_numbers_are_suppressed(world: 
     assert not hidden.enough_people and hidden.people is None
     assert world.person_id in asked
 
-    def many(people: Sequence[str]) -> dict[str, PersonOutcome]:
+    def many(_uow: object, people: Sequence[str]) -> dict[str, PersonOutcome]:
         half = len(people) // 2
         return {p: PersonOutcome(i < half, i % 2 == 0) for i, p in enumerate(people)}
 

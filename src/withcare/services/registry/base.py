@@ -27,6 +27,7 @@ from withcare.services.errors import NotFound
 from withcare.services.registry.outcomes import OutcomeSource
 from withcare.services.registry.seed import SEED_AUTHOR
 from withcare.services.registry.storage import _JSON_TABLES, _entry_from_row, _review_from_row
+from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
@@ -102,17 +103,17 @@ class RegistryBase:
                 return profile
         raise NotFound("There is no technology with this id in the registry.")
 
-    def _outcomes(self, session: Session, technology_id: str) -> OutcomeSummary:
+    def _outcomes(self, uow: UnitOfWork, technology_id: str) -> OutcomeSummary:
         people = sorted(
             set(
-                session.execute(
+                uow.session.execute(
                     select(RegistryRecommendation.person_id).where(
                         RegistryRecommendation.technology_id == technology_id
                     )
                 ).scalars()
             )
         )
-        by_person = self.outcome_source(people) if people else {}
+        by_person = self.outcome_source(uow, people) if people else {}
         return summarise_outcomes([by_person[p] for p in people if p in by_person])
 
     def _classifications(

@@ -72,7 +72,7 @@ class BrowseMixin(RegistryBase):
                 classifications=self._classifications(uow.session, profile),
                 reviews=tuple(published(list(bundle.reviews), technology_id)),
                 feedback=bundle.for_technology("feedback_responses", technology_id),
-                outcomes=self._outcomes(uow.session, technology_id),
+                outcomes=self._outcomes(uow, technology_id),
             )
 
     def classifications(
