@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from withcare.services.channels import Channel, DeliveryFailed, default_channels
+from withcare.services.channels import (
+    Channel,
+    ConsoleChannel,
+    DeliveryFailed,
+    SmtpChannel,
+    default_channels,
+    reminder_message,
+)
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
@@ -31,6 +38,7 @@ class PassResult:
     escalated: int
     sent: int
     failed: int
+    reminders: int = 0
 
 
 def new_worker_id() -> str:
@@ -55,7 +63,32 @@ def run_pass(platform: Platform, worker_id: str, channels: Mapping[str, Channel]
             else:
                 failed += 1
                 log.warning("delivery %s via %s failed: %s", note.id, note.channel, error)
-    return PassResult(escalated, sent, failed)
+    return PassResult(escalated, sent, failed, send_reminders(platform, channels))
+
+
+def send_reminders(platform: Platform, channels: Mapping[str, Channel]) -> int:
+    """Questionnaire reminders by e-mail, for people with an address (issue 3).
+
+    At most once: a reminder is marked sent before delivery, and one that fails is not retried
+    (the person still sees the questionnaire in their "Things to do" list). The message carries no
+    health information.
+    """
+    email = channels.get("email")
+    if not isinstance(email, SmtpChannel | ConsoleChannel):
+        return 0
+    delivered = 0
+    for reminder in platform.measures.reminders_due():
+        if not reminder.email:
+            continue
+        try:
+            email.deliver(
+                reminder.email,
+                reminder_message(reminder.assignment_id, platform.settings.service_name),
+            )
+            delivered += 1
+        except DeliveryFailed as problem:
+            log.warning("questionnaire reminder not delivered: %s", str(problem)[:120])
+    return delivered
 
 
 def run_forever(

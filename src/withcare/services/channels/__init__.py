@@ -95,15 +95,18 @@ class SmtpChannel:
         self.host, self.port, self.sender, self.service_name = host, port, sender, service_name
 
     def send(self, note: ClaimedNotification) -> None:
+        if not note.recipient_email:
+            raise DeliveryFailed("the recipient has no e-mail address")
+        self.deliver(note.recipient_email, compose(note, self.service_name))
+
+    def deliver(self, to: str, message: Message) -> None:
+        """Send one composed message (escalations and questionnaire reminders share this)."""
         import smtplib
         from email.message import EmailMessage
 
-        if not note.recipient_email:
-            raise DeliveryFailed("the recipient has no e-mail address")
-        message = compose(note, self.service_name)
         email = EmailMessage()
         email["From"] = self.sender
-        email["To"] = note.recipient_email
+        email["To"] = to
         email["Subject"] = message.subject
         email["Message-ID"] = message.message_id
         email.set_content(message.body)
@@ -123,14 +126,32 @@ class ConsoleChannel:
         self.service_name = service_name
 
     def send(self, note: ClaimedNotification) -> None:
+        self.deliver(note.recipient_email or note.recipient_id, compose(note, self.service_name))
+
+    def deliver(self, to: str, message: Message) -> None:
         import sys
 
-        message = compose(note, self.service_name)
         sys.stderr.write(
-            f"--- e-mail (no SMTP server configured) to {note.recipient_email or note.recipient_id}"
+            f"--- e-mail (no SMTP server configured) to {to}"
             f"\nSubject: {message.subject}\n\n{message.body}---\n"
         )
         sys.stderr.flush()
+
+
+def reminder_message(reminder_id: str, service_name: str = "Withcare") -> Message:
+    """A questionnaire reminder that says nothing about the person's health or the questionnaire."""
+    base = os.environ.get(BASE_URL_ENV, "http://localhost:8000").rstrip("/")
+    body = (
+        "Your care team has asked you to fill in a short questionnaire.\n\n"
+        f"Log in to see it: {base}/\n\n"
+        "If you would rather answer by phone or on paper, reply to your care team or call them.\n"
+        "If you need help now, call 999, NHS 111 (option 2) or Samaritans on 116 123.\n"
+    )
+    return Message(
+        subject=f"[{service_name}] A questionnaire is waiting for you",
+        body=body,
+        message_id=f"<reminder.{reminder_id}@withcare>",
+    )
 
 
 def default_channels(settings: Settings) -> dict[str, Channel]:

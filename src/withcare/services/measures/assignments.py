@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from withcare.db.models import Contact, MeasureAdministration, MeasureAssignment
+from withcare.db.models import Contact, MeasureAdministration, MeasureAssignment, Person
 from withcare.domain.consent import DataStream, Purpose
 from withcare.domain.measures import INSTRUMENT_IDS, assignment_blocked_reason
 from withcare.security.authorisation import Actor, Permission
@@ -274,7 +274,11 @@ class AssignmentsMixin(LicencesMixin):
                 )
                 if not decision.allowed:
                     continue
-                found.append(ReminderDue(row.person_id, row.id, row.instrument_id, window.closes))
+                person = uow.session.get(Person, row.person_id)
+                email = person.email if person is not None else ""
+                found.append(
+                    ReminderDue(row.person_id, row.id, row.instrument_id, window.closes, email)
+                )
                 if mark_sent:
                     row.last_reminded_at = now
                     uow.audit.record(

@@ -154,6 +154,7 @@ class ReminderDue:
     assignment_id: str
     instrument_id: str
     window_closes: datetime
+    email: str = ""  # where the worker sends it; empty: the "Things to do" list is the reminder
 
 
 def _assignment_view(row: MeasureAssignment) -> AssignmentView:
