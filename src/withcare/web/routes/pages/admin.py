@@ -12,6 +12,7 @@ from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
 
@@ -67,7 +68,7 @@ async def create_user(
             400,
             teams=platform.admin.teams(actor),
             roles=STAFF_ROLES,
-            problems={k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)},
+            problems=problems_from(error),
             values={"email": email, "display_name": display_name, "role": role, "team_id": team_id},
         )
     listing = platform.admin.list_users(actor, PageRequest(1, 25))

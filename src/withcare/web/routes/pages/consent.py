@@ -12,6 +12,7 @@ from withcare.domain.care.modes import CareModePreference, DischargeReason
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
 
@@ -116,7 +117,7 @@ async def _choice_action(
                 accepted,
             )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         if "form" not in problems:
             problems["form"] = _(error.message)
         return _choices_page(request, actor, person_id, 400, problems)

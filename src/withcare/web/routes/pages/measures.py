@@ -26,6 +26,7 @@ from withcare.services.measures import (
     instrument_or_none,
 )
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.labels import N_
 from withcare.web.templating import env, render
@@ -509,9 +510,7 @@ async def assign(
             )
             return RedirectResponse(f"/people/{person_id}/measures?done=assigned", status_code=303)
         except InvalidInput as error:
-            problems = {
-                {"starts_at": "starts_on"}.get(k, k): _(v) for k, v in error.problems.items()
-            } or {"form": _(error.message)}
+            problems = problems_from(error, rename={"starts_at": "starts_on"})
     return _assign_page(request, person_id, actor, problems, values, 400)
 
 

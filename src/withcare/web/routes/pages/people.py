@@ -13,6 +13,7 @@ from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
 
@@ -94,10 +95,9 @@ async def record_contact(
             )
             return RedirectResponse(f"/people/{person_id}?recorded=1", status_code=303)
         except InvalidInput as error:
-            problems = {
-                {"occurred_at": "date", "duration_minutes": "duration"}.get(k, k): _(v)
-                for k, v in error.problems.items()
-            } or {"form": _(error.message)}
+            problems = problems_from(
+                error, rename={"occurred_at": "date", "duration_minutes": "duration"}
+            )
     record = platform.care.person_record(actor, person_id)
     return render(
         request,

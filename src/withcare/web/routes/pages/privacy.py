@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
 
@@ -90,7 +91,7 @@ async def ask_correction(
             actor, person_id, text, i18n.current_language()
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _my_data(request, actor, person_id, 400, problems, {"text": text})
     if asked.shows_crisis_page:  # risk language: crisis support before anything else (P3)
         return RedirectResponse("/crisis", status_code=303)
@@ -120,6 +121,6 @@ async def erase(
     try:
         platform.privacy.erase(actor, person_id, confirmation)
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _my_data(request, actor, person_id, 400, problems, {"confirmation": confirmation})
     return render(request, "privacy_erased.html")

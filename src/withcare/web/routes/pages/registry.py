@@ -22,6 +22,7 @@ from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.services.registry import MAX_IMPORT_BYTES, ImportRefused, SavedAssessment
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.registry_labels import registry_label
 from withcare.web.templating import env, render
@@ -242,7 +243,7 @@ async def submit_review(
             )
             return RedirectResponse(f"/technologies/{technology_id}?review=sent", status_code=303)
         except InvalidInput as error:
-            problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+            problems = problems_from(error)
     return _technology_page(
         request, actor, technology_id, 400, problems, {"rating": rating, "text": text}
     )
@@ -262,7 +263,7 @@ async def respond_to_reviews(
             actor, technology_id, review_ids=review_ids, what_changed=what_changed
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _technology_page(request, actor, technology_id, 400, problems)
     return RedirectResponse(f"/technologies/{technology_id}#feedback", status_code=303)
 
@@ -329,7 +330,7 @@ async def override(
             actor, technology_id, scheme=scheme, value=value, reason=reason
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         values = {"scheme": scheme, "value": value, "reason": reason}
         return _facts_page(request, actor, technology_id, 400, problems, values)
     return RedirectResponse(f"/technologies/{technology_id}/facts?done=overridden", status_code=303)
@@ -424,7 +425,7 @@ async def save_assessment(
         service.save_self_assessment(actor, technology_id, answers)
     except InvalidInput as error:
         saved = service.self_assessment(actor, technology_id)
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _assessment_page(request, technology_id, saved, 400, problems, answers)
     return RedirectResponse(
         f"/technologies/{technology_id}/assessment?saved=1#results", status_code=303
@@ -486,7 +487,7 @@ async def moderate(
     try:
         platform_of(request).registry.moderate(actor, review_id, decision=decision, reason=reason)
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _reviews_page(request, actor, 400, problems)
     return RedirectResponse(f"/registry/reviews?done={decision}", status_code=303)
 
@@ -546,7 +547,7 @@ async def import_file(
         problems = {"file": _("Nothing was imported. Fix these problems and upload again.")}
         return _import_page(request, 400, problems, refused.lines, kind=kind)
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"file": _(error.message)}
+        problems = problems_from(error, fallback="file")
         return _import_page(request, 400, problems, kind=kind)
     return _import_page(request, counts={k: v for k, v in counts.items() if v}, kind=kind)
 
@@ -600,7 +601,7 @@ async def recommend(
             actor, person_id, technology_id=technology_id, note=note
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         values = {"technology_id": technology_id, "note": note}
         return _recommendations_page(request, actor, person_id, 400, problems, values)
     return RedirectResponse(f"/people/{person_id}/recommendations?saved=1", status_code=303)

@@ -23,6 +23,7 @@ from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import Conflict, InvalidInput
 from withcare.services.safety import PersonSafety, plan_from_form
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import env, render
 
@@ -247,7 +248,7 @@ async def talk_request(
     except InvalidInput as error:
         context = talk_context(request, actor)
         context.update(
-            problems={k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)},
+            problems=problems_from(error),
             chosen_modes=modes,
             chosen_times=times,
         )
@@ -325,7 +326,7 @@ async def escalation_event(
             expected_version=int(version) if version.isdigit() else None,
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _detail_page(request, actor, escalation_id, 400, problems)
     except Conflict as error:
         return _detail_page(request, actor, escalation_id, 409, {"form": _(error.message)})

@@ -20,6 +20,7 @@ from withcare.services.errors import InvalidInput
 from withcare.services.measures import MeasuresOverview
 from withcare.services.sensing import PLATFORMS, DayView, KeyFeature
 from withcare.web import i18n
+from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.labels import N_
 from withcare.web.templating import env, render
@@ -212,7 +213,7 @@ async def enrol(
     try:
         platform.sensing.enrol(actor, person_id, participant_id, timezone, platform_name)
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()} or {"form": _(error.message)}
+        problems = problems_from(error)
         return _enrol_page(request, person_id, problems, values, 400)
     return RedirectResponse(f"/people/{person_id}/sensing?done=enrolled", status_code=303)
 
