@@ -123,7 +123,7 @@ class CareService:
                 items.append(
                     CaseloadRow(
                         person_id=person.id,
-                        name=f"{person.given_name} {person.family_name}",
+                        name=person.full_name,
                         team=team.name,
                         named_clinician=clinician.display_name if clinician else "",
                         episode_start=episode.start_date,
@@ -278,7 +278,7 @@ class CareService:
                     continue
                 person = uow.session.get(Person, person_id)
                 if person is not None:
-                    found.append((person_id, f"{person.given_name} {person.family_name}"))
+                    found.append((person_id, person.full_name))
                     uow.audit.record(
                         actor,
                         "person.list",

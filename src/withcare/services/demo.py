@@ -200,7 +200,7 @@ def load_demo(
     account(
         Role.PERSON_IN_CARE,
         "person",
-        f"{first.given_name} {first.family_name}",
+        first.full_name,
         "a person in care (North team)",
         person_id=first.id,
     )

@@ -155,7 +155,7 @@ class HumanContactService:
                     flagged.append(
                         FlaggedPerson(
                             person.id,
-                            f"{person.given_name} {person.family_name}",
+                            person.full_name,
                             episode.id,
                             (summary.as_of - summary.without_human_contact_since).days,
                             summary.last_human_contact,

@@ -198,7 +198,7 @@ class PrivacyService:
         )
         return PersonExport(
             person_id=pid,
-            name=f"{person.given_name} {person.family_name}",
+            name=person.full_name,
             date_of_birth=person.date_of_birth,
             email=person.email,
             phone=person.phone,

@@ -31,6 +31,10 @@ class Person(Base):
     digital_access: Mapped[str] = mapped_column(String(40), default="not_stated")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
 
 class Episode(Base):
     """One course of care: from referral to discharge, with a team and a named clinician (P2)."""

@@ -78,7 +78,7 @@ class SafetyPlans(EscalationStore):
             )
             return SafetyPlanView(
                 person_id,
-                f"{person.given_name} {person.family_name}",
+                person.full_name,
                 latest,
                 summaries,
                 changes,

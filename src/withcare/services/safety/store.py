@@ -215,7 +215,7 @@ class EscalationStore:
         return EscalationView(
             id=row.id,
             person_id=row.person_id,
-            person_name=f"{person.given_name} {person.family_name}" if person else "",
+            person_name=person.full_name if person else "",
             kind=row.kind,
             source=row.source,
             urgency=row.urgency,
