@@ -34,6 +34,13 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def fail_plain(*messages: str) -> typer.Exit:
+    """Like `fail`, but each message a plain stderr line (no prefix, markup or wrapping)."""
+    for message in messages:
+        typer.echo(message, err=True)
+    return typer.Exit(code=2)
+
+
 def open_platform(data_dir: Path | None, database_url: str | None) -> Platform:
     try:
         settings: Settings = load_settings(data_dir, database_url)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from withcare.cli.core import fail_plain
 from withcare.domain.registry.assessment import (
     assessment_to_html,
     assessment_to_json,
@@ -42,17 +43,11 @@ registry_app = typer.Typer(
 )
 
 
-def _fail(messages: list[str]) -> NoReturn:
-    for message in messages:
-        typer.echo(message, err=True)
-    raise typer.Exit(code=2)
-
-
 def _read(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except OSError as error:
-        _fail([f"Cannot read {path}: {error.strerror}."])
+        raise fail_plain(f"Cannot read {path}: {error.strerror}.") from None
 
 
 def _check_file(path: Path, kind: str | None) -> ImportResult:
@@ -62,14 +57,12 @@ def _check_file(path: Path, kind: str | None) -> ImportResult:
     if path.suffix.lower() == ".csv":
         chosen = kind or path.stem
         if chosen not in RECORD_KINDS:
-            _fail(
-                [
-                    f"Say which records {path.name} holds with --kind "
-                    f"(one of: {', '.join(RECORD_KINDS)})."
-                ]
+            raise fail_plain(
+                f"Say which records {path.name} holds with --kind "
+                f"(one of: {', '.join(RECORD_KINDS)})."
             )
         return import_csv(text, chosen, known_ids=_seed_ids())
-    _fail([f"{path.name}: only .json and .csv files can be imported."])
+    raise fail_plain(f"{path.name}: only .json and .csv files can be imported.")
 
 
 def _seed_ids() -> dict[str, list[str]]:
@@ -84,9 +77,9 @@ def _seed_ids() -> dict[str, list[str]]:
 def _accepted_or_fail(result: ImportResult) -> Accepted:
     if isinstance(result, Accepted):
         return result
-    _fail(
-        [f"Rejected, nothing imported. {len(result.problems)} problem(s):"]
-        + [f"  {p}" for p in result.problems]
+    raise fail_plain(
+        f"Rejected, nothing imported. {len(result.problems)} problem(s):",
+        *(f"  {p}" for p in result.problems),
     )
 
 
@@ -141,10 +134,10 @@ def export_command(
         text = bundle_to_json(bundle if kind is None else _only(bundle, kind))
     elif fmt == "csv":
         if kind not in RECORD_KINDS:
-            _fail([f"CSV export needs --kind, one of: {', '.join(RECORD_KINDS)}."])
+            raise fail_plain(f"CSV export needs --kind, one of: {', '.join(RECORD_KINDS)}.")
         text = records_to_csv(bundle, str(kind))
     else:
-        _fail(["--format must be json or csv."])
+        raise fail_plain("--format must be json or csv.")
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -153,7 +146,7 @@ def export_command(
 
 def _only(bundle: RegistryBundle, kind: str) -> RegistryBundle:
     if kind not in RECORD_KINDS:
-        _fail([f"Unknown kind {kind}; use one of: {', '.join(RECORD_KINDS)}."])
+        raise fail_plain(f"Unknown kind {kind}; use one of: {', '.join(RECORD_KINDS)}.")
     return RegistryBundle.model_validate({kind: bundle.records(kind)})
 
 
@@ -161,9 +154,11 @@ def _facts_file(path: Path) -> dict[str, Any]:
     try:
         raw = json.loads(_read(path))
     except json.JSONDecodeError as error:
-        _fail([f"{path.name} is not valid JSON (line {error.lineno}): {error.msg}."])
+        raise fail_plain(
+            f"{path.name} is not valid JSON (line {error.lineno}): {error.msg}."
+        ) from None
     if not isinstance(raw, dict):
-        _fail([f"{path.name} must hold one object of fact keys and answers."])
+        raise fail_plain(f"{path.name} must hold one object of fact keys and answers.")
     return dict(raw)
 
 
@@ -196,7 +191,7 @@ def classify_command(
             answers[key] = value
     valid, problems = validate_answers(answers)
     if problems:
-        _fail(problems)
+        raise fail_plain(*problems)
     results = [
         {
             "scheme": c.scheme.value,

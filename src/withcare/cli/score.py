@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, BinaryIO, NoReturn
+from typing import Annotated, BinaryIO
 
 import typer
 
+from withcare.cli.core import fail_plain
 from withcare.domain.measures.batch import (
     OUTCOME_COLUMNS,
     Format,
@@ -41,18 +42,13 @@ OutputFormatOption = Annotated[
 ]
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code=2)
-
-
 def _open(file: Path | None) -> BinaryIO:
     if file is None or not _is_file(file):
         return typer.get_binary_stream("stdin")
     try:
         return file.open("rb")
     except OSError as error:
-        _fail(f"Cannot read {file}: {error.strerror}.")
+        raise fail_plain(f"Cannot read {file}: {error.strerror}.") from None
 
 
 def _run(
@@ -65,7 +61,9 @@ def _run(
     columns: Sequence[str],
 ) -> None:
     if not batch:
-        _fail("Only batch mode is available: add --batch (input from FILE or standard input).")
+        raise fail_plain(
+            "Only batch mode is available: add --batch (input from FILE or standard input)."
+        )
     stream = _open(file)
     try:
         if fmt is Format.CSV:
@@ -74,7 +72,7 @@ def _run(
             records = from_jsonl(stream)
         _write(records, output_format or fmt, columns)
     except OSError as error:
-        _fail(f"Cannot read the input: {error.strerror}.")
+        raise fail_plain(f"Cannot read the input: {error.strerror}.") from None
     finally:
         if _is_file(file):
             stream.close()

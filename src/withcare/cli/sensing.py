@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from withcare.cli.core import fail_plain
 from withcare.sensing.executors import EXECUTORS, RunSummary, run_features
 from withcare.sensing.inspect import IngestSummary, check_dataset, file_report_table
 from withcare.sensing.options import FeatureOptions
@@ -72,11 +73,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sensing, name="sensing")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code=2)
-
-
 def _sentence(exc: Exception) -> str:
     text = str(exc).strip().rstrip(".")
     return f"{text[:1].upper()}{text[1:]}."
@@ -94,18 +90,18 @@ def _options(tz: str, tz_file: Path | None, streams: str) -> FeatureOptions:
                 zip(table["participant"].to_list(), table["timezone"].to_list(), strict=True)
             )
         except Exception as exc:
-            _fail(f"Cannot read time zones from {tz_file}: {exc}.")
+            raise fail_plain(f"Cannot read time zones from {tz_file}: {exc}.") from None
     try:
         return FeatureOptions(tz=tz, timezones=zones, streams=chosen)  # type: ignore[arg-type]
     except ValueError as exc:
-        _fail(_sentence(exc))
+        raise fail_plain(_sentence(exc)) from None
 
 
 def _check_input(path: Path, fmt: str) -> None:
     if not path.is_dir():
-        _fail(f"Input folder {path} does not exist or is not a folder.")
+        raise fail_plain(f"Input folder {path} does not exist or is not a folder.")
     if fmt not in FORMATS:
-        _fail(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+        raise fail_plain(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
 
 
 def ingest(
@@ -129,7 +125,7 @@ def ingest(
                 input_dir, fmt, options, on_participant=lambda _: progress.advance(task)
             )
         except ValueError as exc:
-            _fail(_sentence(exc))
+            raise fail_plain(_sentence(exc)) from None
     if report is not None:
         file_report_table(summary.reports).write_csv(report)
     _print_ingest(summary, console)
@@ -196,13 +192,13 @@ def _features(
 ) -> RunSummary:
     _check_input(input_dir, fmt)
     if executor not in EXECUTORS:
-        _fail(f"Unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}.")
+        raise fail_plain(f"Unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}.")
     options = _options(tz, tz_file, streams)
     console = Console(stderr=True)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _fail(f"Cannot create output folder {output_dir}: {exc.strerror}.")
+        raise fail_plain(f"Cannot create output folder {output_dir}: {exc.strerror}.") from None
     with _progress(console) as progress:
         task = progress.add_task("participants", total=None)
         try:
@@ -219,7 +215,7 @@ def _features(
                 on_done=lambda _: progress.advance(task),
             )
         except ValueError as exc:
-            _fail(_sentence(exc))
+            raise fail_plain(_sentence(exc)) from None
     _print_run(summary, console)
     failed = [o for o in summary.outcomes if o.status == "failed"]
     for outcome in failed:
