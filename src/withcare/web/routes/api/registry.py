@@ -203,13 +203,7 @@ async def technologies(
         no_advertising_sharing=no_advertising_sharing,
     )
     result = platform_of(request).registry.search(actor, filters, PageRequest(page, per_page))
-    return PageOut[TechnologySummaryOut](
-        items=[_summary(p) for p in result.items],
-        page=result.page,
-        per_page=result.per_page,
-        total=result.total,
-        pages=result.pages,
-    )
+    return PageOut[TechnologySummaryOut].of(result, [_summary(p) for p in result.items])
 
 
 @router.get("/compare", response_model=ComparisonOut)

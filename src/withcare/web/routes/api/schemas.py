@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from withcare.domain.care.modes import ContactMode
+from withcare.services.pagination import Page
 
 T = TypeVar("T")
 
@@ -25,6 +26,17 @@ class PageOut(BaseModel, Generic[T]):
     per_page: int
     total: int
     pages: int
+
+    @classmethod
+    def of(cls, result: Page[Any], items: list[T]) -> Self:
+        """One page of a service's results, its items already turned into their API shape."""
+        return cls(
+            items=items,
+            page=result.page,
+            per_page=result.per_page,
+            total=result.total,
+            pages=result.pages,
+        )
 
 
 class MeOut(BaseModel):

@@ -67,13 +67,7 @@ async def caseload(
     actor: Actor | None = guard(Permission.CASELOAD_READ),
 ) -> PageOut[CaseloadItem]:
     result = platform_of(request).care.caseload(actor, PageRequest(page, per_page))
-    return PageOut[CaseloadItem](
-        items=[CaseloadItem(**asdict(row)) for row in result.items],
-        page=result.page,
-        per_page=result.per_page,
-        total=result.total,
-        pages=result.pages,
-    )
+    return PageOut[CaseloadItem].of(result, [CaseloadItem(**asdict(row)) for row in result.items])
 
 
 def _person_out(record: object) -> PersonOut:
@@ -135,13 +129,7 @@ async def access_log(
     actor: Actor | None = guard(Permission.PERSON_AUDIT_READ),
 ) -> PageOut[AccessEntryOut]:
     result = platform_of(request).care.access_history(actor, person_id, PageRequest(page, per_page))
-    return PageOut[AccessEntryOut](
-        items=[AccessEntryOut(**asdict(e)) for e in result.items],
-        page=result.page,
-        per_page=result.per_page,
-        total=result.total,
-        pages=result.pages,
-    )
+    return PageOut[AccessEntryOut].of(result, [AccessEntryOut(**asdict(e)) for e in result.items])
 
 
 def _count(count: Count) -> CountOut:
