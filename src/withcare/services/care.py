@@ -145,7 +145,25 @@ class CareService:
             uow.authorise_person(Permission.PERSON_READ, person_id)
             person = uow.session.get(Person, person_id)
             assert person is not None
-            names = dict(uow.session.execute(select(User.id, User.display_name)).all())
+            episode_rows = list(
+                uow.session.execute(
+                    select(Episode)
+                    .where(Episode.person_id == person_id)
+                    .order_by(Episode.referral_date.desc())
+                ).scalars()
+            )
+            contact_rows = list(
+                uow.session.execute(
+                    select(Contact)
+                    .where(Contact.person_id == person_id)
+                    .order_by(Contact.occurred_at.desc())
+                    .limit(50)
+                ).scalars()
+            )
+            names = uow.user_names(
+                [e.named_clinician_id for e in episode_rows]
+                + [c.clinician_id for c in contact_rows]
+            )
             teams = dict(uow.session.execute(select(CareTeam.id, CareTeam.name)).all())
             episodes = [
                 EpisodeView(
@@ -158,11 +176,7 @@ class CareService:
                     end_date=e.end_date,
                     discharge_reason=e.discharge_reason,
                 )
-                for e in uow.session.execute(
-                    select(Episode)
-                    .where(Episode.person_id == person_id)
-                    .order_by(Episode.referral_date.desc())
-                ).scalars()
+                for e in episode_rows
             ]
             contacts = [
                 ContactView(
@@ -172,12 +186,7 @@ class CareService:
                     duration_minutes=c.duration_minutes,
                     clinician=names.get(c.clinician_id or "", ""),
                 )
-                for c in uow.session.execute(
-                    select(Contact)
-                    .where(Contact.person_id == person_id)
-                    .order_by(Contact.occurred_at.desc())
-                    .limit(50)
-                ).scalars()
+                for c in contact_rows
             ]
             uow.audit.record(
                 actor,
@@ -299,10 +308,14 @@ class CareService:
             total = uow.session.execute(
                 select(func.count()).select_from(about.subquery())
             ).scalar_one()
-            names = dict(uow.session.execute(select(User.id, User.display_name)).all())
-            rows = uow.session.execute(
-                about.order_by(AuditEvent.seq.desc()).offset(request.offset).limit(request.per_page)
-            ).scalars()
+            rows = list(
+                uow.session.execute(
+                    about.order_by(AuditEvent.seq.desc())
+                    .offset(request.offset)
+                    .limit(request.per_page)
+                ).scalars()
+            )
+            names = uow.user_names(row.actor_id for row in rows)
             items = [
                 AccessEntry(
                     at=row.at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,6 +30,14 @@ class UnitOfWork:
     actor: Actor | None
     clock: Clock
     settings: Settings
+
+    def user_names(self, user_ids: Iterable[str | None]) -> dict[str, str]:
+        """Display names of just these users (not the whole users table), by id."""
+        wanted = {uid for uid in user_ids if uid}
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+        return {str(uid): str(name) for uid, name in rows}
 
     def person_context(self, person_id: str) -> PersonContext:
         """The relationship facts for ``person_id``: the teams of all their episodes."""
