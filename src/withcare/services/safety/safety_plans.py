@@ -21,7 +21,6 @@ from withcare.domain.safety import (
 )
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import Conflict, InvalidInput, NotFound
-from withcare.services.safety.rows import _names
 from withcare.services.safety.store import EscalationStore
 from withcare.services.safety.views import PlanVersionSummary, SafetyPlanView
 
@@ -48,7 +47,7 @@ class SafetyPlans(EscalationStore):
                     .order_by(SafetyPlanVersionRow.number)
                 ).scalars()
             )
-            names = _names(uow)
+            names = uow.user_names(r.created_by_id for r in rows)
             summaries = [
                 PlanVersionSummary(
                     r.number, r.created_at, names.get(r.created_by_id, ""), r.agreed_with_person
