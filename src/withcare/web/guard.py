@@ -8,7 +8,6 @@ A test walks every registered route and fails if one has no guard.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Depends, Request
@@ -111,7 +110,6 @@ def guard(permission: Permission, *, allow_partial_login: bool = False) -> Any:
     return Depends(Guard(permission, allow_partial_login))
 
 
-AsyncHandler = Callable[..., Awaitable[Any]]
 __all__ = [
     "SESSION_COOKIE",
     "AccessDenied",
