@@ -7,12 +7,7 @@ underscores replaced, so nothing is ever hidden. The shared ``label`` filter is 
 from __future__ import annotations
 
 from withcare.web.i18n import gettext
-from withcare.web.labels import LABELS
-
-
-def N_(message: str) -> str:  # mark for the catalogue, translate when shown
-    return message
-
+from withcare.web.labels import LABELS, N_
 
 REGISTRY_LABELS: dict[str, str] = {
     # technology kinds

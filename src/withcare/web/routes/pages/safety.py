@@ -25,16 +25,13 @@ from withcare.services.safety import PersonSafety, plan_from_form
 from withcare.web import i18n
 from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
+from withcare.web.labels import N_
 from withcare.web.templating import env, render
 
 router = APIRouter(include_in_schema=False)
 _ = i18n.gettext
 log = logging.getLogger("withcare.web.safety")
 BLANK_ROWS = 2
-
-
-def N_(message: str) -> str:  # mark for the catalogue, translate when shown
-    return message
 
 
 SAFETY_LABELS: dict[str, str] = {
