@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -193,13 +193,7 @@ class CryptoService:
     ) -> str:
         """An authenticated ciphertext token bound to person, record and field."""
         context = FieldContext(record_type, record_id, field)
-        try:
-            return self.cipher(uow).encrypt(person_id, context, text)
-        except UnknownServiceKey:  # rotated elsewhere since we last read the keyring
-            keyring = self.keyring(reload=True)
-            return FieldCipher(keyring, SqlDataKeyStore(uow.session)).encrypt(
-                person_id, context, text
-            )
+        return self._with_cipher(uow, lambda cipher: cipher.encrypt(person_id, context, text))
 
     def decrypt(
         self,
@@ -212,14 +206,15 @@ class CryptoService:
     ) -> str:
         """The text; raises ``DataKeyDestroyed`` after erasure, ``TamperedCiphertext`` if moved."""
         context = FieldContext(record_type, record_id, field)
+        return self._with_cipher(uow, lambda cipher: cipher.decrypt(person_id, context, token))
+
+    def _with_cipher(self, uow: UnitOfWork, use: Callable[[FieldCipher], str]) -> str:
         try:
-            return self.cipher(uow).decrypt(person_id, context, token)
+            return use(self.cipher(uow))
         except UnknownServiceKey:
-            # a rotation elsewhere re-wrapped this key with a service key we have not loaded yet
-            keyring = self.keyring(reload=True)
-            return FieldCipher(keyring, SqlDataKeyStore(uow.session)).decrypt(
-                person_id, context, token
-            )
+            # a rotation elsewhere added (or re-wrapped this key with) a service key we have not
+            # loaded yet: read the keyring again and retry once
+            return use(FieldCipher(self.keyring(reload=True), SqlDataKeyStore(uow.session)))
 
     def shred(self, uow: UnitOfWork, person_id: str) -> None:
         self.cipher(uow).shred(person_id)
