@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person, User
+from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person
 from withcare.domain.care.modes import ContactMode
 from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
 from withcare.services.errors import InvalidInput
@@ -110,22 +110,23 @@ class CareService:
                 .offset(request.offset)
                 .limit(request.per_page)
             ).all()
+            names = uow.user_names(episode.named_clinician_id for episode, _, _ in rows)
+            last_contacts = dict(
+                uow.session.execute(
+                    select(Contact.person_id, func.max(Contact.occurred_at))
+                    .where(Contact.person_id.in_({person.id for _, person, _ in rows}))
+                    .group_by(Contact.person_id)
+                ).all()
+            )
             items = []
             for episode, person, team in rows:
-                clinician = (
-                    uow.session.get(User, episode.named_clinician_id)
-                    if episode.named_clinician_id
-                    else None
-                )
-                last = uow.session.execute(
-                    select(func.max(Contact.occurred_at)).where(Contact.person_id == person.id)
-                ).scalar_one_or_none()
+                last = last_contacts.get(person.id)
                 items.append(
                     CaseloadRow(
                         person_id=person.id,
                         name=person.full_name,
                         team=team.name,
-                        named_clinician=clinician.display_name if clinician else "",
+                        named_clinician=names.get(episode.named_clinician_id or "", ""),
                         episode_start=episode.start_date,
                         last_contact=last,
                     )
