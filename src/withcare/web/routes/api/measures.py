@@ -261,12 +261,12 @@ def _assignment(view: AssignmentView) -> AssignmentOut:
 
 
 def _submitted(request: Request, outcome: SubmitOutcome) -> SubmitOut:
-    from withcare.web.routes.pages.measures import crisis_path
+    from withcare.web.routes.pages.measures import CRISIS_PATH
 
     return SubmitOut(
         administration=_administration(outcome.administration),
         risk_signalled=outcome.risk_signalled,
-        crisis_support=crisis_path(request) if outcome.shows_crisis_page else None,
+        crisis_support=CRISIS_PATH if outcome.shows_crisis_page else None,
     )
 
 

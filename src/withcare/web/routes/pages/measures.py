@@ -109,12 +109,7 @@ env.filters["mode_text"] = mode_text
 env.filters["schedule_text"] = schedule_text
 
 
-CRISIS_PATH = "/crisis"
-
-
-def crisis_path(request: Request) -> str:
-    """The crisis support page (safety capability; public, no JavaScript, always served)."""
-    return CRISIS_PATH
+CRISIS_PATH = "/crisis"  # the crisis support page (safety capability; public, always served)
 
 
 def things_to_do(request: Request, actor: Actor | None, person_id: str) -> list[DueItem]:
@@ -126,7 +121,7 @@ def things_to_do(request: Request, actor: Actor | None, person_id: str) -> list[
 
 
 env.globals["measures_things_to_do"] = things_to_do
-env.globals["measures_crisis_path"] = crisis_path
+env.globals["measures_crisis_path"] = CRISIS_PATH
 
 
 # -- the chart ------------------------------------------------------------------------------------
@@ -360,7 +355,7 @@ async def questionnaire_submit(
             saved=False,
         )
     if outcome.shows_crisis_page:
-        return RedirectResponse(crisis_path(request), status_code=303)
+        return RedirectResponse(CRISIS_PATH, status_code=303)
     return RedirectResponse(
         f"/people/{person_id}/results/{outcome.administration.id}", status_code=303
     )
@@ -401,7 +396,7 @@ async def result(
         trend=trend,
         point=point,
         chart=chart(trend) if trend else None,
-        crisis_path=crisis_path(request),
+        crisis_path=CRISIS_PATH,
     )
 
 
@@ -420,7 +415,7 @@ async def measures_over_time(
         charts={t.instrument_id: chart(t) for t in overview.trends},
         notice=request.query_params.get("done", ""),
         is_staff=actor is not None and actor.role.value == "clinician",
-        crisis_path=crisis_path(request),
+        crisis_path=CRISIS_PATH,
     )
 
 
