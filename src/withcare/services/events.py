@@ -36,9 +36,6 @@ class EventBus:
             handler(uow, event)
         return len(handlers)
 
-    def has_subscribers(self, event_type: type[Any]) -> bool:
-        return bool(self._handlers.get(event_type))
-
 
 @dataclass(frozen=True)
 class RiskSignalRaised:
