@@ -131,8 +131,8 @@ env.globals["safety_panel"] = safety_panel
 
 
 def install(app: FastAPI) -> None:
-    """Add the safety pages. ``/crisis`` is a top-level route so that any capability can find
-    it in ``app.routes`` (the measures pages look for it there before redirecting to it)."""
+    """Add the safety pages. ``/crisis`` is a top-level route at a fixed path, which other
+    capabilities (the measures pages) link and redirect to directly."""
     app.add_api_route("/crisis", crisis, methods=["GET"], include_in_schema=False)
     app.include_router(router)
 
