@@ -93,14 +93,17 @@ class Guard:
         self.allow_partial_login = allow_partial_login
 
     async def __call__(self, request: Request) -> Actor | None:
-        await check_csrf(request)
         if self.permission is Permission.PUBLIC:
+            await check_csrf(request)
             return actor_of(request)
+        # Who is asking comes first: someone not logged in is told to log in (nothing changes
+        # either way), and only a session's own requests are checked for a forged CSRF token.
         info = session_of(request)
         if info is None:
             raise NotAuthenticated()
         if not info.complete and not self.allow_partial_login:
             raise SecondFactorNeeded(enrol=info.needs_enrolment)
+        await check_csrf(request)
         authorise(info.actor, self.permission)
         return info.actor
 

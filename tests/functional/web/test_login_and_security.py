@@ -190,3 +190,20 @@ def test_admin_creates_a_clinician_with_validation(
         },
     )
     assert good.status_code == 201 and "new@test.withcare.test" in good.text
+
+
+def test_state_changes_without_a_session_are_told_to_log_in(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    client = client_factory()
+    api = client.post(
+        f"/api/v1/people/{web_world.person_id}/contacts",
+        json={"occurred_at": "2026-01-05T08:00:00Z", "mode": "phone", "duration_minutes": 10},
+    )
+    assert api.status_code == 401
+    assert "Log in" in api.json()["error"]
+    page = client.post(
+        f"/people/{web_world.person_id}/contacts", data={"mode": "phone"}, follow_redirects=False
+    )
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/login")
