@@ -99,8 +99,11 @@ def proxy_consented(session: Session, person_id: str, at: datetime) -> bool:
     return check(history, PROXY_ACCESS.purpose, PROXY_ACCESS.stream, at).allowed
 
 
-def actor_for(session: Session, user: User) -> Actor:
-    """Build the actor for a user with the relationships that can grant access."""
+def actor_for(session: Session, user: User, at: datetime | None = None) -> Actor:
+    """Build the actor for a user with the relationships that can grant access at ``at``.
+
+    Pass the unit of work's clock time; ``None`` (scripts and tests) means the wall clock.
+    """
     role = Role(user.role)
     team_ids: frozenset[str] = frozenset()
     if role is Role.CLINICIAN:
@@ -122,7 +125,7 @@ def actor_for(session: Session, user: User) -> Actor:
             )
         # only people who also allow proxy access as a consent item (issue 5); authorise_person
         # checks again at the unit of work's own clock
-        moment = datetime.now(UTC)
+        moment = at or datetime.now(UTC)
         proxy = {pid: s for pid, s in proxy.items() if proxy_consented(session, pid, moment)}
     return Actor(
         user_id=user.id,
