@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from withcare.db.models import CareTeam, Contact, Episode
 from withcare.domain.care.modes import ContactMode
+from withcare.insights.disclosure import is_small
 from withcare.security.authorisation import Actor, Permission, authorise
 
 if TYPE_CHECKING:
     from withcare.services.human_contact import ServiceHumanContactFigures
     from withcare.services.platform import Platform
 
-# Counts below this are shown as "fewer than 5" so that no one person can be singled out.
-SMALL_NUMBER_THRESHOLD = 5
+# One small-number rule for every population figure: ``withcare.insights.disclosure.is_small``.
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Count:
 
     @classmethod
     def of(cls, value: int) -> Count:
-        return cls(None if 0 < value < SMALL_NUMBER_THRESHOLD else value)
+        return cls(None if is_small(value) else value)
 
     @property
     def suppressed(self) -> bool:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from withcare.domain.roles import Role
+from withcare.insights.disclosure import SUPPRESSION_THRESHOLD
 from withcare.security.authorisation import Actor
 from withcare.web import i18n
 from withcare.web.guard import actor_of, csrf_token
@@ -39,6 +40,7 @@ def _date(value: date | datetime | None) -> str:
 
 env.filters["date"] = _date
 env.filters["label"] = label
+env.globals["small_number_threshold"] = SUPPRESSION_THRESHOLD  # one rule: insights.disclosure
 env.filters["action_label"] = action_label
 
 
