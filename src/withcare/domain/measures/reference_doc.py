@@ -7,8 +7,9 @@ rendered from the same data files, a test fails when the committed page is out o
 
 from __future__ import annotations
 
+from withcare.domain.measures.change import Z_95, standard_error_of_difference
 from withcare.domain.measures.loader import all_instruments
-from withcare.domain.measures.model import Instrument, Item, MissingRuleKind
+from withcare.domain.measures.model import Change, Instrument, Item, MissingRuleKind
 
 CHOICES = """\
 ## The platform's documented choices where sources disagree
@@ -26,6 +27,9 @@ CHOICES = """\
 | K10 bands | Andrews & Slade / IAR-DST vs. ABS population bands | Andrews & Slade |
 | PCL-5 cut-off | 31-33 (NCPTSD), 33, 34, 38 | 33 |
 | PCL-5 reliable change | 5-10 points (NCPTSD) | 10 |
+| CORE-10 reliable change | RCI 6 is a 90% criterion (Barkham 2013), not the usual 95% | 6, as published |
+| WEMWBS reliable change | SEM 2.4-3.1 across twelve studies (Maheswaran 2012) | SEM 3.1: reliable at 9 or more points |
+| EPDS cut-off for change | 12/13 for major depression (Matthey 2004) vs. 10 possible depression | 13 |
 | EPDS cut-offs | 10/13 (Cox) vs. 13/15 antenatal (NSW) | 10 possible, 13 probable |
 | EPDS text | RCPsych requires written permission to republish, including in software | item topics only; the licensed wording is supplied by the service |
 | (S)WEMWBS licence | open data (CamCOPS) vs. registration with Warwick | needs registration: not assignable until an administrator records it |
@@ -42,6 +46,76 @@ Responses are item scores (`null` = unanswered). With `"encoding": "form_positio
 0-based printed position of the ticked answer, top to bottom, and the scorer maps each position to
 the item's score, which reverses reverse-keyed items. WSAS item 1 accepts `"not_applicable"`.
 """
+
+
+GAPS = """\
+### Gaps: values searched for and not verified
+
+Only values found in retrieved text are in the data files; everything below was searched for
+(Withcare instrument research, 2026: public web pages, publisher abstracts and public FHIR/code
+repositories) and is left out until a primary source is checked.
+
+- **SWEMWBS reliable change:** Shah et al. 2018 (HQLO 16:239) give 2.77 SEM = 2.87 points and
+  1 SEM = 1.03 points, but the retrieved abstract does not say whether these are raw or Rasch
+  metric scores; the platform judges change on the raw total, so no value is used.
+- **WEMWBS cut-off:** none; Warwick says WEMWBS is not a screening instrument. A "3-point
+  meaningful change" rule is quoted informally but no Warwick text stating it was found.
+- **K10:** no published reliable change index or clinical/non-clinical norms (means and SDs)
+  were found; only a fragment of Andrews & Slade 2001 (normative data) was retrieved, without
+  means or SDs.
+- **WSAS:** Mundt et al. 2002 report test-retest r = 0.73 (abstract), but no SD of a clinical
+  sample was retrieved, so S_diff cannot be computed; no published reliable change index found.
+- **WHO-5:** "a 10% difference indicates a significant change" appears only in secondary
+  guides (Valant); a primary test-retest study in Danish epilepsy outpatients (HQLO 2018,
+  doi:10.1186/s12955-018-1001-0) found a minimal detectable change of 23.6 percentage points,
+  so the 10% convention is not used as reliable change.
+- **AUDIT, AUDIT-C:** no reliable change index or change norms found (test-retest data only).
+- **PHQ-8, PHQ-2, GAD-2:** no published reliable change index found; the NHS Talking Therapies
+  values belong to the PHQ-9 and GAD-7 and are not transferred.
+- **GAD-7 SD and reliability:** not added; the published NHS Talking Therapies threshold (4)
+  is used, and no clinical-sample SD was retrieved.
+- **C-SSRS screener:** has no total score, so reliable change does not apply.
+- **LOINC:** no verified codes were found for PHQ-8, GAD-2, WSAS, CORE-10, WEMWBS, SWEMWBS,
+  PCL-5 or K10 (searched: code search over public FHIR/FSH questionnaires and scoring code, and
+  the jmandel/ktc-questionnaire-starters file list, which has no such instruments; one
+  repository labels 44261-6 as PHQ-8, which is the PHQ-9 total, and is not trusted). EPDS: public sources display both 71354-5 and 99046-5 as
+  "Edinburgh Postnatal Depression Scale [EPDS]", so 99046-5 as the total-score code is
+  uncertain. EPDS and WHO-5 item codes were not found.
+"""
+
+
+def _change_cells(change: Change | None) -> tuple[str, str, str]:
+    if change is None:
+        return "none", "none", "-"
+    if change.reliable_change is not None:
+        threshold = f"{change.reliable_change:g}"
+    elif change.sem is not None:
+        s_diff = standard_error_of_difference(change.sem)
+        threshold = f"> {Z_95 * s_diff:.2f} (SEM {change.sem:g})"
+    else:
+        threshold = "from norms"
+    cutoff = "none" if change.clinical_cutoff is None else f"{change.clinical_cutoff:g}"
+    return threshold, cutoff, f"`{change.source}`"
+
+
+def _coverage() -> str:
+    lines = [
+        "## Reliable change and LOINC coverage\n",
+        "| Id | Reliable change | Cut-off | Change source | LOINC panel | LOINC total "
+        "| Item LOINC |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for instrument in all_instruments():
+        threshold, cutoff, source = _change_cells(instrument.change)
+        coded = sum(1 for item in instrument.items if item.loinc)
+        lines.append(
+            f"| `{instrument.id}` | {threshold} | {cutoff} | {source} "
+            f"| {instrument.loinc_panel or 'none'} | {instrument.loinc_total or 'none'} "
+            f"| {coded}/{instrument.item_count} |"
+        )
+    lines.append("")
+    lines.append(GAPS)
+    return "\n".join(lines)
 
 
 def render_reference() -> str:
@@ -65,6 +139,7 @@ def render_reference() -> str:
         )
     parts.append("")
     parts.append(CHOICES)
+    parts.append(_coverage())
     for instrument in all_instruments():
         parts.append(_section(instrument))
     return "\n".join(parts).rstrip() + "\n"
