@@ -55,4 +55,4 @@ messages: $(STAMP)  ## re-extract translatable text and merge it into the Welsh 
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location \
 	  --sort-output --project Withcare --copyright-holder "The Withcare developers" \
 	  -o src/withcare/web/locale/messages.pot .
-	$(BIN)/pybabel update -i src/withcare/web/locale/messages.pot -d src/withcare/web/locale -l cy --no-fuzzy-matching
+	$(BIN)/pybabel update -i src/withcare/web/locale/messages.pot -d src/withcare/web/locale -l cy --no-fuzzy-matching -w 100

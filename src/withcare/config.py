@@ -9,6 +9,8 @@ Environment variables:
     WITHCARE_SECRET_KEY     key for signing CSRF tokens (default: generated once into the data dir)
     WITHCARE_SECURE_COOKIES "1" forces Secure cookies (default: Secure whenever the request is HTTPS)
     WITHCARE_SMTP_HOST/PORT mail server for alerts (default: none; e-mails are written to the log only)
+    WITHCARE_INSTRUMENT_TRANSLATIONS  folder of validated questionnaire translations the service
+                            holds (default: ``instrument-translations`` in the data dir, if present)
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Settings:
     smtp_port: int = 25
     mail_from: str = "withcare@localhost"
     service_name: str = "Withcare"
+    instrument_translations_dir: Path | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,4 +83,8 @@ def load_settings(data_dir: Path | None = None, database_url: str | None = None)
         smtp_port=int(smtp_port) if smtp_port.isdigit() else 25,
         mail_from=os.environ.get("WITHCARE_MAIL_FROM", "withcare@localhost"),
         service_name=os.environ.get("WITHCARE_SERVICE_NAME", "Withcare"),
+        instrument_translations_dir=Path(
+            os.environ.get("WITHCARE_INSTRUMENT_TRANSLATIONS")
+            or resolved_dir / "instrument-translations"
+        ).expanduser(),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from withcare.cli import registry, score, sensing, sensing_platform, worker
+from withcare.cli import instruments, registry, score, sensing, sensing_platform, worker
 from withcare.cli.core import register as register_core
 from withcare.cli.keys import register as register_keys
 
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 register_core(app)
 score.register(app)
+instruments.register(app)  # validated questionnaire translations (issue 3)
 registry.register(app)
 register_keys(app)  # encryption keys (issue 5)
 worker.register(app)  # safety deadline and notification worker (issue 4)

@@ -126,5 +126,11 @@ def test_jacobson_truax_with_published_thresholds(
 
 
 def test_instruments_without_published_norms_say_so() -> None:
-    with pytest.raises(NoPublishedNormsError, match="CORE-10"):
-        jacobson_truax("core10", 20, 5)
+    with pytest.raises(NoPublishedNormsError, match="K10"):
+        jacobson_truax("k10", 20, 5)
+
+
+def test_a_fall_of_exactly_the_threshold_between_fractional_totals_is_reliable() -> None:
+    # pro-rated CORE-10 totals are fractions; 16.9 - 10.9 is 5.999... in binary floating point
+    assert jacobson_truax("core10", 16.9, 10.9).reliable
+    assert not jacobson_truax("core10", 16.9, 11.0).reliable

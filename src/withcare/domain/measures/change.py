@@ -143,7 +143,8 @@ def jacobson_truax(instrument_id: str, pre: float, post: float) -> ReliableChang
     rci = None if s_diff is None else reliable_change_index(pre, post, s_diff)
     if change.reliable_change is not None:
         threshold = change.reliable_change
-        reliable = abs(difference) >= threshold
+        # rounded: pro-rated totals are fractions, and 16.9 - 10.9 must count as a fall of 6
+        reliable = round(abs(difference), 9) >= threshold
     else:
         assert s_diff is not None  # guaranteed by has_change_norms
         assert rci is not None

@@ -294,6 +294,13 @@ def _values(answers: list[int | str | None]) -> dict[str, str]:
     return {f"item_{i}": "" if a is None else str(a) for i, a in enumerate(answers, start=1)}
 
 
+def _worded(request: Request, instrument: Instrument) -> dict[str, Any]:
+    """Template values for the instrument in the page's language: a validated translation the
+    service holds, or the original wording (the templates then say why it is not translated)."""
+    wording = platform_of(request).measures.wording(instrument, i18n.current_language())
+    return {"instrument": wording.instrument, "translation": wording.translation}
+
+
 # -- the person ----------------------------------------------------------------------------------
 @router.get("/people/{person_id}/questionnaires/{instrument_id}")
 async def questionnaire_form(
@@ -307,7 +314,7 @@ async def questionnaire_form(
         request,
         "measures_form.html",
         person_id=person_id,
-        instrument=instrument,
+        **_worded(request, instrument),
         due=due,
         values=_values(saved),
         problems={},
@@ -348,7 +355,7 @@ async def questionnaire_submit(
             "measures_form.html",
             400,
             person_id=person_id,
-            instrument=instrument,
+            **_worded(request, instrument),
             due=due,
             values=_values(answers),
             problems=item_problems(instrument, error.problems),
@@ -545,7 +552,7 @@ def _enter_page(
         "measures_enter.html",
         status,
         person_id=person_id,
-        instrument=instrument,
+        **_worded(request, instrument),
         modes=list(STAFF_MODES),
         values=values,
         problems=problems,
@@ -625,7 +632,7 @@ async def printable(
     instrument = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
     if instrument is None:
         raise NotFound("There is no questionnaire with that name.")
-    return render(request, "measures_print.html", instrument=instrument)
+    return render(request, "measures_print.html", **_worded(request, instrument))
 
 
 # -- admin: licences -----------------------------------------------------------------------------
