@@ -36,7 +36,7 @@ CHOICES = """\
 | WEMWBS bands | Warwick benchmarks (secondary) vs. "not a screening tool" | bands kept, labelled as non-diagnostic; SWEMWBS has none |
 | Reliable deterioration | on any measure (CORC) vs. with no reliable improvement on the other | the latter, so improvement, no change and deterioration partition courses |
 | Risk on invalid forms | - | an in-range risk answer raises the flag even when the form is invalid, including when the item count is wrong (items are read by position) |
-| Welsh item text | no published Welsh translations were verified | no Welsh item text is shipped; it must come from a published translation |
+| Welsh item text | no published Welsh translations were verified | none shipped; a service installs the validated translations it holds ([translations.md](translations.md), ADR 0008) |
 
 The C-SSRS screener has no total. Its severity is the triage level (`none`, `low_risk`,
 `moderate_risk`, `high_risk`); q3-q5 are `null` when q2 is no, and an answer given anyway is still
