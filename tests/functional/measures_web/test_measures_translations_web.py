@@ -36,6 +36,7 @@ def translated(
     folder = tmp_path / "instrument-translations"
     folder.mkdir()
     shutil.copy(FIXTURE, folder / "gad2.cy.toml")
+    (folder / "phq9.cy.toml").write_text("language = 'cy'", encoding="utf-8")  # not usable
     settings = Settings(
         data_dir=tmp_path,
         database_url=sqlite_url,
@@ -105,3 +106,19 @@ def test_an_english_reader_sees_the_original_without_a_note(
     assert "Feeling nervous, anxious or on edge" in form.text
     assert "PRAWF" not in form.text and NOT_HELD not in form.text
     assert "wording-note" not in form.text
+
+
+def test_the_admin_sees_which_translations_are_used_and_which_files_are_not(
+    translated: tuple[World, TestClient, TestClient],
+) -> None:
+    world, person, _clinician = translated
+    admin = log_in(TestClient(person.app, raise_server_exceptions=False), world, world["admin"])
+    admin.cookies.set("wc_lang", "en")
+    page = admin.get("/admin/instrument-licences")
+    assert page.status_code == 200
+    assert "Test fixture for Withcare" in page.text  # gad2 (cy) is used, with its source
+    assert (
+        "phq9.cy.toml" in page.text and "&#39;instrument&#39; must be non-empty text" in page.text
+    )
+    assert person.get("/admin/instrument-licences").status_code == 403
+    admin.close()

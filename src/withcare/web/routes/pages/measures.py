@@ -645,6 +645,7 @@ async def licences(
         request,
         "measures_licences.html",
         instruments=listing,
+        translations=platform_of(request).measures.translations,
         problems={},
         recorded=request.query_params.get("recorded", ""),
     )
@@ -671,6 +672,7 @@ async def record_licence(
             "measures_licences.html",
             400,
             instruments=platform.measures.instruments(actor),
+            translations=platform.measures.translations,
             problems=problems,
             recorded="",
         )
