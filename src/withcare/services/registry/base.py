@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from withcare.db.models import User
 from withcare.db.models.registry import (
     RegistryClassificationOverride,
     RegistryFactVersion,
@@ -136,7 +136,8 @@ class RegistryBase:
             )
         return tuple(apply_override(c, latest.get(c.scheme.value)) for c in profile.classifications)
 
-    def _names(self, session: Session) -> dict[str, str]:
-        names = dict(session.execute(select(User.id, User.display_name)).all())
+    def _names(self, uow: UnitOfWork, user_ids: Iterable[str | None]) -> dict[str, str]:
+        """Display names of just these authors; the seed data's author has a fixed name."""
+        names = uow.user_names(uid for uid in user_ids if uid != SEED_AUTHOR)
         names[SEED_AUTHOR] = "Withcare seed data"
         return names

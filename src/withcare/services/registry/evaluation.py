@@ -40,7 +40,7 @@ class EvaluationMixin(RegistryBase):
         with self._platform.unit_of_work(actor) as uow:
             profile = self._profile(uow.session, technology_id)
             ledger = _ledger(uow.session, technology_id)
-            names = self._names(uow.session)
+            names = self._names(uow, (entry.recorded_by for entry in ledger.entries))
             catalogue = fact_catalogue()
 
             def view(entry: FactEntry) -> FactVersionView:

@@ -21,15 +21,21 @@ class RecommendationsMixin(RegistryBase):
     def recommendations_for(self, actor: Actor | None, person_id: str) -> list[RecommendationView]:
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_RECOMMEND_TECHNOLOGY, person_id)
-            names = self._names(uow.session)
-            technologies = dict(
-                uow.session.execute(select(RegistryTechnology.id, RegistryTechnology.name)).all()
+            rows = list(
+                uow.session.execute(
+                    select(RegistryRecommendation)
+                    .where(RegistryRecommendation.person_id == person_id)
+                    .order_by(RegistryRecommendation.recommended_at.desc())
+                ).scalars()
             )
-            rows = uow.session.execute(
-                select(RegistryRecommendation)
-                .where(RegistryRecommendation.person_id == person_id)
-                .order_by(RegistryRecommendation.recommended_at.desc())
-            ).scalars()
+            names = self._names(uow, (r.clinician_id for r in rows))
+            technologies = dict(
+                uow.session.execute(
+                    select(RegistryTechnology.id, RegistryTechnology.name).where(
+                        RegistryTechnology.id.in_({r.technology_id for r in rows})
+                    )
+                ).all()
+            )
             views = [
                 RecommendationView(
                     id=r.id,

@@ -36,7 +36,7 @@ from withcare.domain.safety import Actor as SafetyActor
 from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
 from withcare.services.errors import Conflict, InvalidInput
 from withcare.services.safety.constants import RECENT_SIGNALS
-from withcare.services.safety.rows import _contact_view, _LostRace, _names, _signal_view, _to_domain
+from withcare.services.safety.rows import _contact_view, _LostRace, _signal_view, _to_domain
 from withcare.services.safety.store import EscalationStore
 from withcare.services.safety.views import (
     EscalationDetail,
@@ -247,7 +247,14 @@ class ClinicianWorkflow(EscalationStore):
         assert actor is not None
         with self._platform.unit_of_work(actor) as uow:
             row = self._row_for(uow, actor, escalation_id)
-            names = _names(uow)
+            rows = list(
+                uow.session.execute(
+                    select(EscalationEventRow)
+                    .where(EscalationEventRow.escalation_id == row.id)
+                    .order_by(EscalationEventRow.sequence)
+                ).scalars()
+            )
+            names = uow.user_names(e.actor_id for e in rows if e.actor_kind == "staff")
             events = [
                 EventView(
                     e.sequence,
@@ -260,11 +267,7 @@ class ClinicianWorkflow(EscalationStore):
                     e.to_state,
                     e.to_level,
                 )
-                for e in uow.session.execute(
-                    select(EscalationEventRow)
-                    .where(EscalationEventRow.escalation_id == row.id)
-                    .order_by(EscalationEventRow.sequence)
-                ).scalars()
+                for e in rows
             ]
             signals = [
                 _signal_view(s)

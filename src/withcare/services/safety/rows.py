@@ -43,13 +43,6 @@ def _active(uow: UnitOfWork, user_ids: Any) -> list[str]:
     )
 
 
-def _names(uow: UnitOfWork) -> dict[str, str]:
-    return {
-        str(uid): str(name)
-        for uid, name in uow.session.execute(select(User.id, User.display_name)).tuples()
-    }
-
-
 def _mutable_columns(esc: Escalation) -> dict[str, Any]:
     return {
         "kind": esc.kind.value,
