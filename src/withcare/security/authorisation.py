@@ -56,6 +56,9 @@ class Permission(StrEnum):
     PERSON_SENSING_ENROL = "person.sensing.enrol"
     RESEARCH_SENSING_EXPORT = "research.sensing.export"  # not person-scoped
     REGISTRY_EVALUATE = "registry.evaluate"
+    PERSON_CARERS_READ = "person.carers.read"  # carers and proxy access
+    PERSON_CARERS_MANAGE = "person.carers.manage"
+    CARER_LINK = "carer.link"  # not person-scoped: a carer enters a person's invitation code
     USERS_MANAGE = "users.manage"
     AUDIT_VERIFY = "audit.verify"
 
@@ -186,6 +189,23 @@ ROLE_PERMISSIONS = {
     Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _SENSING,
     Role.RESEARCHER: ROLE_PERMISSIONS[Role.RESEARCHER] | {Permission.RESEARCH_SENSING_EXPORT},
 }
+
+# Carers and proxy access: the person sees, changes and ends who can act for them and invites new
+# carers (theirs alone: no carer scope and no care team can do that for them); their care team
+# sees the list; a carer account links itself to a person with the person's one-time code.
+_CARERS_SELF = {Permission.PERSON_CARERS_READ, Permission.PERSON_CARERS_MANAGE}
+_CARERS_TEAM = {Permission.PERSON_CARERS_READ}
+PERSON_SCOPED = PERSON_SCOPED | _CARERS_SELF
+SELF_PERMISSIONS = SELF_PERMISSIONS | _CARERS_SELF
+TEAM_PERMISSIONS = TEAM_PERMISSIONS | _CARERS_TEAM
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _CARERS_SELF,
+    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CARERS_TEAM,
+    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.CARER_LINK},
+}
+# The scopes a person can give a carer: every scope some permission above asks for.
+CARER_SCOPE_NAMES: frozenset[str] = frozenset(CARER_SCOPES.values())
 
 
 class AccessDenied(Exception):

@@ -57,6 +57,9 @@ class Platform:
         from withcare.services.sensing import SensingService  # smartphone sensing (issue 7)
 
         self.sensing = SensingService(self)
+        from withcare.services.carers import CarerService  # carers and proxy access
+
+        self.carers = CarerService(self)
 
     @contextmanager
     def unit_of_work(self, actor: Actor | None) -> Iterator[UnitOfWork]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -54,9 +54,15 @@ class UnitOfWork:
             authorise(self.actor, permission)  # still say "log in" to the anonymous
             raise AccessDenied("You do not have access to this record.")
         try:
-            authorise(self.actor, permission, context)
+            actor = self.actor
+            carer = actor is not None and actor.role is Role.CARER
+            if carer and actor is not None:
+                # the grant as it stands now, not as it stood when the actor was built: a change
+                # of scopes or a stopped access applies to the very next request
+                live = {person_id: active_scopes(self.session, actor.user_id, person_id)}
+                actor = replace(actor, proxy_scopes={**actor.proxy_scopes, **live})
+            authorise(actor, permission, context)
             # a carer acts only while both the grant and the consent item allow (issue 5)
-            carer = self.actor is not None and self.actor.role is Role.CARER
             if carer and not proxy_consented(self.session, person_id, self.clock.now()):
                 raise AccessDenied()
         except AccessDenied as denied:
@@ -64,6 +70,18 @@ class UnitOfWork:
                 raise AccessDenied("You do not have access to this record.") from None
             raise
         return context
+
+
+def active_scopes(session: Session, carer_user_id: str, person_id: str) -> frozenset[str]:
+    """The scopes a carer holds now for a person, from every grant not stopped."""
+    rows = session.execute(
+        select(ProxyGrant.scopes).where(
+            ProxyGrant.carer_user_id == carer_user_id,
+            ProxyGrant.person_id == person_id,
+            ProxyGrant.revoked_at.is_(None),
+        )
+    ).scalars()
+    return frozenset(scope for scopes in rows for scope in scopes.split())
 
 
 def proxy_consented(session: Session, person_id: str, at: datetime) -> bool:

@@ -2,6 +2,7 @@
 
 from withcare.db.models.accounts import LoginSession, TeamMembership, User
 from withcare.db.models.audit import AuditEvent, AuditHead
+from withcare.db.models.carers import ProxyInvitation  # carers and proxy access
 from withcare.db.models.choice import CarePreferenceRow, ChoiceEventRow, DischargeConfirmationRow
 from withcare.db.models.consent import ConsentDecisionRow, DataFlowRow
 from withcare.db.models.measures import (
@@ -56,6 +57,7 @@ __all__ = [
     "NotificationRow",
     "Person",
     "ProxyGrant",
+    "ProxyInvitation",
     "RegistryTechnology",
     "RiskSignalRow",
     "SafetyPlanVersionRow",
