@@ -113,7 +113,10 @@ class SignalHandling(EscalationStore):
         source_id: str,
         signals: Sequence[RiskSignal],
     ) -> str | None:
-        person = uow.session.get(Person, person_id)
+        # Lock the person's row: two signals for one person arriving at the same moment then take
+        # turns, so the second joins the escalation the first opened instead of opening another.
+        # (PostgreSQL; SQLite already runs one writer at a time.)
+        person = uow.session.get(Person, person_id, with_for_update=True)
         if person is None:
             raise NotFound("That person could not be found.")
         now = uow.clock.now()
