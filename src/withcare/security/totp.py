@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.hashes import SHA1
@@ -33,23 +33,53 @@ def _totp(secret: str) -> TOTP:
     )
 
 
+def step_at(moment: datetime) -> int:
+    """The RFC 6238 time step (the counter ``T``) that ``moment`` falls in."""
+    return int(moment.timestamp()) // STEP_SECONDS
+
+
+def step_start(step: int) -> datetime:
+    """The moment time step ``step`` begins."""
+    return datetime.fromtimestamp(step * STEP_SECONDS, UTC)
+
+
 def code_at(secret: str, moment: datetime) -> str:
-    return _totp(secret).generate(int(moment.timestamp())).decode()
+    return code_for_step(secret, step_at(moment))
+
+
+def code_for_step(secret: str, step: int) -> str:
+    return _totp(secret).generate(step * STEP_SECONDS).decode()
+
+
+def matched_step(
+    secret: str, code: str, moment: datetime, *, after: int | None = None
+) -> int | None:
+    """The time step whose code ``code`` is, within the drift window around ``moment``; or None.
+
+    RFC 6238 section 5.2: a code is accepted once. Pass the last step accepted for the account as
+    ``after`` and only later steps count, so a code that was already used (or any older one)
+    matches nothing. Callers must still record the step atomically (see ``AccountService``): this
+    function cannot tell two simultaneous uses of one code apart.
+    """
+    code = code.strip().replace(" ", "")
+    if len(code) != DIGITS or not code.isdigit():
+        return None
+    totp = _totp(secret)
+    now = step_at(moment)
+    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
+        if after is not None and step <= after:
+            continue
+        try:
+            totp.verify(code.encode(), step * STEP_SECONDS)
+        except InvalidToken:
+            continue
+        return step
+    return None
 
 
 def verify(secret: str, code: str, moment: datetime) -> bool:
-    code = code.strip().replace(" ", "")
-    if len(code) != DIGITS or not code.isdigit():
-        return False
-    totp = _totp(secret)
-    now = int(moment.timestamp())
-    for step in range(-DRIFT_STEPS, DRIFT_STEPS + 1):
-        try:
-            totp.verify(code.encode(), now + step * STEP_SECONDS)
-            return True
-        except InvalidToken:
-            continue
-    return False
+    """Whether ``code`` is right for ``moment`` (ignoring replay: log-in uses ``matched_step``)."""
+    return matched_step(secret, code, moment) is not None
 
 
 def provisioning_uri(secret: str, account: str, issuer: str = "Withcare") -> str:
