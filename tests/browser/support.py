@@ -2,7 +2,7 @@
 
 The server is the real application (``create_app``) served by uvicorn on loopback, over a fresh,
 migrated SQLite database holding the test world. It uses the real wall clock, so the one-time codes
-typed into the second-factor form are the ones an authenticator app would show.
+typed into the second-factor form are the ones an authenticator app would show (each used once).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from withcare.clock import SystemClock
 from withcare.config import Settings
 from withcare.db import migrate
 from withcare.db.engine import Database
-from withcare.security import totp
 from withcare.services.platform import Platform
 from withcare.web.app import create_app
 from withcare_testing.world import PASSWORD, Account, World, build_world
@@ -74,9 +73,11 @@ class LiveSite:
         return self.world[key]
 
     def code_for(self, key: str) -> str:
+        """A code the server accepts now that ``key`` has not used yet (codes work once): see
+        ``withcare_testing.world.fresh_code``, which may wait for the next 30-second step."""
         account = self.account(key)
         assert account.totp_secret, f"{key} has no second factor"
-        return totp.code_at(account.totp_secret, SystemClock().now())
+        return account.code(self.world.platform)
 
 
 def _free_socket() -> socket.socket:

@@ -130,12 +130,19 @@ def register(app: typer.Typer) -> None:
         email: Annotated[str, typer.Argument(help="The demo account's e-mail address.")],
         data_dir: DataDir = None,
     ) -> None:
-        """Print the current second-factor code of a demo account (demo accounts only)."""
+        """Print a second-factor code for a demo account (demo accounts only).
+
+        A code works once: once the current code has been used, this prints the next unused one,
+        and on a second line from when it works if that is not yet.
+        """
         platform = open_platform(data_dir, None)
         try:
-            console.print(platform.accounts.demo_totp_code(email))
+            found = platform.accounts.demo_totp_code(email)
         except WithcareError as error:
             raise fail(error.message) from None
+        console.print(found.code)
+        if found.valid_from is not None:
+            console.print(f"(valid from {found.valid_from:%H:%M:%S} UTC)")
 
     @users.command("create")
     def users_create(

@@ -2,15 +2,20 @@
 
 Log-in is a two-step dance for staff: a correct password opens a session that can do nothing but
 complete the second factor (or enrol one); only then does the session act as the user.
+
+A one-time code works once (RFC 6238 section 5.2): the time step of the last accepted code is kept
+on the user (``totp_last_step``) and only a later step is accepted. The step is claimed with one
+conditional UPDATE, so two log-ins racing with the same code cannot both succeed, on SQLite or
+PostgreSQL. A spent code gets exactly the answer a wrong code gets.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from withcare.db.models import LoginSession, User
 from withcare.domain.roles import Role
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
     from withcare.services.platform import Platform
 
 LOGIN_FAILED = "That e-mail address and password do not match. Check them and try again."
+WRONG_CODE = "That code is not right. Enter the 6-digit code your authenticator app shows now."
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,12 @@ class SessionInfo:
     @property
     def complete(self) -> bool:
         return self.second_factor_done
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    code: str
+    valid_from: datetime | None  # None: it works now
 
 
 @dataclass(frozen=True)
@@ -225,7 +237,11 @@ class AccountService:
             row, user = self._live_session(uow, token)
             if user.totp_secret is None:
                 raise LoginFailed("Set up your authenticator app first.")
-            if not totp.verify(user.totp_secret, code, uow.clock.now()):
+            step = totp.matched_step(
+                user.totp_secret, code, uow.clock.now(), after=user.totp_last_step
+            )
+            if step is None or not self._claim_step(uow, user, step):
+                # wrong, or right but already used: the same answer and the same count
                 if self._count_failure(uow, user):
                     row.ended_at = uow.clock.now()
                 failed = True
@@ -242,9 +258,26 @@ class AccountService:
                     reason="security",
                 )
         if failed:
-            raise LoginFailed(
-                "That code is not right. Enter the 6-digit code your authenticator app shows now."
+            raise LoginFailed(WRONG_CODE)
+
+    def _claim_step(self, uow: UnitOfWork, user: User, step: int) -> bool:
+        """Record ``step`` as the user's last accepted one only if it is later than the one stored.
+
+        One conditional UPDATE, not read-then-write: of two transactions claiming the same step,
+        the second waits for the first's row lock (PostgreSQL) or write lock (SQLite's BEGIN
+        IMMEDIATE) and then matches no row. False means the code was already used.
+        """
+        result = uow.session.execute(
+            update(User)
+            .where(
+                User.id == user.id,
+                or_(User.totp_last_step.is_(None), User.totp_last_step < step),
             )
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+        uow.session.expire(user, ["totp_last_step"])
+        return getattr(result, "rowcount", 0) == 1
 
     def begin_enrolment(self, token: str) -> str:
         """A new secret for a staff member who has none yet (shown once, confirmed by a code)."""
@@ -259,7 +292,8 @@ class AccountService:
             row, user = self._live_session(uow, token)
             if user.totp_secret is not None:
                 raise InvalidInput("An authenticator app is already set up for this account.")
-            if not totp.verify(secret, code, uow.clock.now()):
+            step = totp.matched_step(secret, code, uow.clock.now(), after=user.totp_last_step)
+            if step is None or not self._claim_step(uow, user, step):
                 raise InvalidInput(
                     "That code is not right.",
                     {"code": "Enter the 6-digit code your app shows for the key above."},
@@ -289,12 +323,21 @@ class AccountService:
                 raise NotFound("Account not found.")
             user.preferred_language = language
 
-    def demo_totp_code(self, email: str) -> str:
-        """The current code for a *demo* account, so the demo can be tried without a phone."""
+    def demo_totp_code(self, email: str) -> DemoCode:
+        """A code that will work for a *demo* account, so the demo can be tried without a phone.
+
+        Codes work once: when this step's code has been used, the next unused step's code is
+        given instead (the drift window accepts the next step's code already; a later one says
+        from when it works).
+        """
         with self._platform.unit_of_work(None) as uow:
             user = uow.session.execute(
                 select(User).where(func.lower(User.email) == email.strip().lower())
             ).scalar_one_or_none()
             if user is None or not user.is_demo or user.totp_secret is None:
                 raise NotFound("No demo account with a second factor has that e-mail address.")
-            return totp.code_at(user.totp_secret, uow.clock.now())
+            current = totp.step_at(uow.clock.now())
+            step = current if user.totp_last_step is None else max(current, user.totp_last_step + 1)
+            later = step > current + totp.DRIFT_STEPS
+            valid_from = totp.step_start(step - totp.DRIFT_STEPS) if later else None
+            return DemoCode(totp.code_for_step(user.totp_secret, step), valid_from)

@@ -207,3 +207,23 @@ def test_state_changes_without_a_session_are_told_to_log_in(
     )
     assert page.status_code == 303
     assert page.headers["location"].startswith("/login")
+
+
+def test_a_used_code_gets_the_same_page_as_a_wrong_code(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    clinician = web_world["clinician"]
+    watched = clinician.code(web_world.platform)  # typed by the clinician, seen by someone else
+    log_in(client_factory(), web_world, clinician, code=watched)
+    client = client_factory()
+    token = csrf_from(client.get("/login").text)
+    client.post(
+        "/login", data={"email": clinician.email, "password": PASSWORD, "csrf_token": token}
+    )
+    pages = [
+        client.post("/login/second-factor", data={"code": code, "csrf_token": token, "next": "/"})
+        for code in ("000000", watched)
+    ]
+    assert [page.status_code for page in pages] == [400, 400]
+    assert pages[0].text == pages[1].text
+    assert client.get("/api/v1/me").status_code == 401

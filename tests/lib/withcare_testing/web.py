@@ -23,7 +23,11 @@ def page_csrf(client: TestClient) -> str:
     )
 
 
-def log_in(client: TestClient, world: World, account: Account) -> TestClient:
+def log_in(
+    client: TestClient, world: World, account: Account, *, code: str | None = None
+) -> TestClient:
+    """Log ``account`` in through the forms. Staff type ``code``, by default a fresh one from
+    ``Account.code`` (codes work once; that helper explains how it finds an unused one)."""
     token = csrf_from(client.get("/login").text)
     response = client.post(
         "/login",
@@ -35,7 +39,7 @@ def log_in(client: TestClient, world: World, account: Account) -> TestClient:
         assert response.headers["location"].startswith("/login/second-factor")
         response = client.post(
             "/login/second-factor",
-            data={"code": account.code(world.platform), "csrf_token": token, "next": "/"},
+            data={"code": code or account.code(world.platform), "csrf_token": token, "next": "/"},
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text[:500]

@@ -7,9 +7,11 @@ clinician in no team.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from withcare.clock import ControllableClock, FileClock
 from withcare.db.models import (
     CareTeam,
     ConsentDecisionRow,
@@ -18,6 +20,7 @@ from withcare.db.models import (
     ProxyGrant,
     Service,
     TeamMembership,
+    User,
 )
 from withcare.domain.roles import Role
 from withcare.security import totp
@@ -36,8 +39,37 @@ class Account:
     person_id: str | None = None
 
     def code(self, platform: Platform) -> str:
+        """A one-time code the platform accepts now and this account has not used yet."""
         assert self.totp_secret
-        return totp.code_at(self.totp_secret, platform.clock.now())
+        return fresh_code(platform, self.user_id, self.totp_secret)
+
+
+def fresh_code(platform: Platform, user_id: str, secret: str) -> str:
+    """A code for ``secret`` that logs ``user_id`` in now, like a real authenticator app would.
+
+    A code works once (RFC 6238 section 5.2: the platform keeps the last accepted time step per
+    user), yet tests log one account in again and again while the clock stands still. So this
+    reads the account's last accepted step and gives the earliest unused step's code that the
+    platform accepts at ``platform.clock.now()``: the current step's, or else the next step's (the
+    drift window accepts it, as it would from a phone whose clock runs a little ahead). Only when
+    both are spent does time move on to the start of the step that brings the next unused step
+    into the window (at most one step): a ``ControllableClock`` or ``FileClock`` is advanced, and
+    on the wall clock (browser tests) the helper waits. Nothing here bypasses the replay check.
+    """
+    with platform.unit_of_work(None) as uow:
+        user = uow.session.get(User, user_id)
+        assert user is not None, user_id
+        last = user.totp_last_step
+    now = platform.clock.now()
+    step = totp.step_at(now) if last is None else max(totp.step_at(now), last + 1)
+    usable_from = totp.step_start(step - totp.DRIFT_STEPS)
+    if usable_from > now:
+        clock = platform.clock
+        if isinstance(clock, ControllableClock | FileClock):
+            clock.advance(usable_from - now)
+        else:
+            time.sleep((usable_from - now).total_seconds() + 0.05)
+    return totp.code_for_step(secret, step)
 
 
 @dataclass
