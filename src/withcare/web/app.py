@@ -57,4 +57,9 @@ def create_app(platform: Platform) -> FastAPI:
     from withcare.web.routes.pages import sensing as sensing_pages  # smartphone sensing (issue 7)
 
     app.include_router(sensing_pages.router)
+    from withcare.web.routes.api import carers as carers_api  # carers and proxy access
+    from withcare.web.routes.pages import carers as carers_pages
+
+    app.include_router(carers_pages.router)
+    app.include_router(carers_api.router)
     return app

@@ -59,6 +59,9 @@ LABELS: dict[str, str] = {
     "proxy_access": N_("Access you allowed a carer"),
     "administration": N_("Administration"),
     "demo_data": N_("Demo data"),
+    # what a person lets a carer do (carers and proxy access)
+    "view_record": N_("See the record (care, contacts) and make consent choices"),
+    "view_measures": N_("See questionnaires and their results"),
     "security": N_("Security"),
 }
 
@@ -90,6 +93,9 @@ ACTION_SUBJECTS: dict[str, str] = {
     "sensing_enrolment": N_("Phone sensing"),
     "sensing_features": N_("Phone sensing results"),
     "registry": N_("Technology registry"),
+    "carers": N_("People who can act for you"),
+    "carer_access": N_("A carer's access"),
+    "carer_invitation": N_("Invitation for a carer"),
 }
 ACTION_VERBS: dict[str, str] = {
     "read": N_("viewed"),
@@ -117,6 +123,9 @@ ACTION_VERBS: dict[str, str] = {
     "send": N_("sent"),
     "write": N_("written"),
     "set": N_("changed"),
+    "grant": N_("given"),
+    "use": N_("used"),
+    "cancel": N_("cancelled"),
 }
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from withcare.domain.care.modes import ContactMode
+from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
@@ -38,8 +39,15 @@ async def person(
 ) -> Response:
     record = platform_of(request).care.person_record(actor, person_id)
     contact = platform_of(request).human_contact.person(actor, person_id, audit=False)  # issue 5
+    clinician = actor is not None and actor.role is Role.CLINICIAN  # carers: read-only list
+    carers = platform_of(request).carers.overview(actor, person_id) if clinician else None
     return render(
-        request, "person.html", record=record, modes=list(ContactMode), human_contact=contact
+        request,
+        "person.html",
+        record=record,
+        modes=list(ContactMode),
+        human_contact=contact,
+        carers=carers,
     )
 
 
