@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import polars as pl
@@ -164,19 +165,30 @@ def errors(table: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
     return dict(zip(result["feature"].to_list(), result["mae"].to_list(), strict=True))
 
 
+def _same_plan(truth_path: Path, plan: StudyPlan) -> bool:
+    """True when the cached data was generated from exactly this plan."""
+    recorded = truth_path.with_suffix(".plan.json")
+    if not truth_path.exists() or not recorded.exists():
+        return False
+    wanted = {k: str(v) for k, v in asdict(plan).items()}
+    return bool(json.loads(recorded.read_text()) == wanted)
+
+
 def bench_family(name: str, plan: StudyPlan, work: Path, forest_ok: bool) -> dict[str, object]:
     raw, truth_path = work / name / "raw", work / name / "truth.csv"
-    if not truth_path.exists():
+    if not _same_plan(truth_path, plan):
         shutil.rmtree(work / name, ignore_errors=True)
         generate_study(raw, plan, truth_path)
     truth = pl.read_csv(truth_path, try_parse_dates=True)
     days = truth.filter(~pl.col("missing_day")).height
+    gps = name == "gps"
     ours_tool, forest_tool = (
-        ("withcare-gps", "forest-gps") if name == "gps" else ("withcare-accel", "forest-accel")
+        ("withcare-gps", "forest-gps") if gps else ("withcare-accel", "forest-accel")
     )
     ours_cost = run_tool(OUR_PY, ours_tool, raw, work / name / "ours", plan.tz)
     ours = read_ours(work / name / "ours")
     result: dict[str, object] = {
+        "activity": plan.activity,
         "participants": plan.participants,
         "days": plan.days,
         "participant_days_recorded": days,
@@ -187,7 +199,7 @@ def bench_family(name: str, plan: StudyPlan, work: Path, forest_ok: bool) -> dic
         },
     }
     floor = run_tool(
-        OUR_PY, "floor-gps" if name == "gps" else "floor-accel", raw, work / name / "floor", plan.tz
+        OUR_PY, "floor-gps" if gps else "floor-accel", raw, work / name / "floor", plan.tz
     )
     result["csv_read_floor"] = {**floor, "s_per_participant_day": floor["compute_s"] / days}
     if forest_ok:
@@ -198,7 +210,7 @@ def bench_family(name: str, plan: StudyPlan, work: Path, forest_ok: bool) -> dic
             "s_per_participant_day": forest_cost["compute_s"] / days,
             "mae": errors(forest, truth),
         }
-        tolerance = GPS_TOLERANCE if name == "gps" else ACCEL_TOLERANCE
+        tolerance = GPS_TOLERANCE if gps else ACCEL_TOLERANCE
         result["agreement"] = agreement(ours, forest, tolerance, truth)
         result["speedup"] = forest_cost["compute_s"] / ours_cost["compute_s"]
         result["speedup_cpu"] = forest_cost["compute_cpu_s"] / ours_cost["compute_cpu_s"]
@@ -207,12 +219,15 @@ def bench_family(name: str, plan: StudyPlan, work: Path, forest_ok: bool) -> dic
 
 def markdown(results: dict[str, object]) -> str:
     lines = []
-    for name in ("gps", "accelerometer"):
+    for name in ("gps", "accelerometer", "accelerometer_typical"):
         r = results.get(name)
         if not isinstance(r, dict):
             continue
+        steps = ""
+        if name != "gps":
+            steps = f", activity profile {r.get('activity', 'sedentary')}"
         lines.append(
-            f"### {name}: {r['participants']} participants x {r['days']} days ({r['participant_days_recorded']} recorded)"
+            f"### {name}: {r['participants']} participants x {r['days']} days ({r['participant_days_recorded']} recorded{steps})"
         )
         lines.append("")
         lines.append(
@@ -269,6 +284,13 @@ def main() -> None:
         "--quick", action="store_true", help="2 x 4 GPS and 1 x 2 accelerometer days"
     )
     parser.add_argument("--only", choices=["gps", "accelerometer"])
+    parser.add_argument(
+        "--activity",
+        choices=["sedentary", "typical", "both"],
+        default="both",
+        help="accelerometer data: walking on trips only (about 1,500 steps a day), also walking "
+        "about inside places (about 5,000-8,000), or both (the default)",
+    )
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--no-forest", action="store_true")
     parser.add_argument(
@@ -298,7 +320,15 @@ def main() -> None:
     if args.only != "accelerometer":
         results["gps"] = bench_family("gps", gps_plan, work, why_not is None)
     if args.only != "gps":
-        results["accelerometer"] = bench_family("accelerometer", acc_plan, work, why_not is None)
+        if args.activity in ("sedentary", "both"):
+            results["accelerometer"] = bench_family(
+                "accelerometer", acc_plan, work, why_not is None
+            )
+        if args.activity in ("typical", "both"):
+            typical = replace(acc_plan, activity="typical")
+            results["accelerometer_typical"] = bench_family(
+                "accelerometer_typical", typical, work, why_not is None
+            )
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=1, default=str))

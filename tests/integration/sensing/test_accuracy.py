@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from withcare.sensing.executors import run_features
 from withcare.sensing.options import FeatureOptions
+from withcare.sensing.synthetic import generate_study
 from withcare.sensing.synthetic.evaluate import errors_against_truth
 
-from .conftest import GPS_PLAN, read_outputs
+from .conftest import ACCEL_PLAN, GPS_PLAN, read_outputs
 
 #: feature -> largest acceptable mean absolute error on the synthetic study
 TOLERANCE = {
@@ -67,3 +70,32 @@ def test_steps_match_the_truth(accel_study: tuple[Path, pl.DataFrame], tmp_path:
     assert (joined["true_steps"] > 0).any()
     error = (joined["steps"] - joined["true_steps"]).abs()
     assert (error <= 0.05 * joined["true_steps"] + 15).all(), joined.select("steps", "true_steps")
+
+
+def test_a_typical_day_of_walking_is_counted_and_leaves_gps_unchanged(tmp_path: Path) -> None:
+    """The "typical" activity profile adds walking about inside places: many more steps, counted
+    as accurately, while the GPS files and GPS truth stay byte-identical to the sedentary plan."""
+    sedentary = replace(ACCEL_PLAN, participants=1, mess=False)
+    typical = replace(sedentary, activity="typical")
+    truth_s = generate_study(tmp_path / "s" / "raw", sedentary)
+    truth_t = generate_study(tmp_path / "t" / "raw", typical)
+    gps_s = sorted((tmp_path / "s" / "raw").glob("*/gps/*.csv"))
+    gps_t = sorted((tmp_path / "t" / "raw").glob("*/gps/*.csv"))
+    assert [p.read_bytes() for p in gps_s] == [p.read_bytes() for p in gps_t]
+    assert truth_s["true_home_time"].to_list() == truth_t["true_home_time"].to_list()
+    # 60 s on / 240 s off samples a fifth of the day: a typical day of 5,000-8,000 steps leaves
+    # about 1,000-1,600 in the windows; the sedentary plan far fewer
+    recorded = truth_t.filter(~pl.col("missing_day"))
+    assert (recorded["true_steps"] > truth_s.filter(~pl.col("missing_day"))["true_steps"]).all()
+    assert 600 < recorded["true_steps"].mean() < 2500  # type: ignore[operator]
+    run_features(
+        tmp_path / "t" / "raw",
+        tmp_path / "out",
+        "beiwe",
+        FeatureOptions(tz="Europe/London", streams=("accelerometer",)),
+    )
+    joined = read_outputs(tmp_path / "out").join(truth_t, on=["participant", "date"])
+    error = (joined["steps"] - joined["true_steps"]).abs()
+    assert (error <= 0.05 * joined["true_steps"] + 15).all(), joined.select("steps", "true_steps")
+    with pytest.raises(ValueError, match="activity must be 'sedentary' or 'typical'"):
+        generate_study(tmp_path / "x", replace(sedentary, activity="athletic"))

@@ -27,7 +27,7 @@ from withcare.sensing.synthetic.sampling import (
     gps_fixes,
     walking_cadence,
 )
-from withcare.sensing.synthetic.world import Life, make_life, plan_day
+from withcare.sensing.synthetic.world import Life, add_walking_in_places, make_life, plan_day
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class StudyPlan:
     gap_rate: float = 0.35
     bad_fix_rate: float = 0.002
     mess: bool = True
+    #: "sedentary": walking only on trips on foot (about 1,500 steps a day); "typical": also walking
+    #: about inside places, for roughly 5,000-8,000 steps a day (see world.IN_PLACE_WALKING)
+    activity: str = "sedentary"
 
 
 @dataclass
@@ -95,6 +98,10 @@ def _simulate(index: int, plan: StudyPlan, rng: np.random.Generator) -> _Partici
     life = make_life(rng)
     for day in study_days(plan):
         plan_day(life, day, plan.tz, rng)
+    if plan.activity == "typical":
+        add_walking_in_places(life, plan.tz, np.random.default_rng([plan.seed, index, 1]))
+    elif plan.activity != "sedentary":
+        raise ValueError(f"activity must be 'sedentary' or 'typical', not {plan.activity!r}")
     missing = {d for d in study_days(plan)[1:] if rng.random() < plan.missing_day_rate}
     gaps = []
     for day in study_days(plan):

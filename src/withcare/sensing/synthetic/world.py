@@ -160,3 +160,45 @@ def plan_day(life: Life, day: date, tz: str, rng: np.random.Generator) -> None:
             b.stay_until(b.clock + rng.uniform(2 * hour, 4 * hour))
             b.go(life.home)
     b.stay_until(24 * hour - 1)
+
+
+#: Share of a stay spent walking about in the place, and the length of one bout (s), by place, for
+#: the "typical" activity profile. Chosen so that a day totals roughly 5,000-8,000 steps, the usual
+#: range for adults (Tudor-Locke & Bassett 2004: below 5,000 "sedentary", 5,000-7,499 "low active",
+#: 7,500-9,999 "somewhat active"); trips on foot come on top.
+IN_PLACE_WALKING = {
+    "home": (0.03, (40.0, 180.0)),
+    "work": (0.07, (40.0, 240.0)),
+    "shop": (0.35, (60.0, 300.0)),
+    "park": (0.55, (120.0, 900.0)),
+    "friend": (0.04, (40.0, 180.0)),
+}
+#: No walking about at home at night (local hours).
+AWAKE_HOURS = (7, 22)
+
+
+def add_walking_in_places(life: Life, tz: str, rng: np.random.Generator) -> None:
+    """Add short walks inside stays (about the office, round the shop, in the park, at home by day).
+
+    The person stays at the place's coordinates (a few metres of walking is below GPS noise), so the
+    GPS truth is unchanged; the accelerometer and the true step counts gain everyday walking. Uses
+    its own random stream, so a plan without it writes exactly what it always wrote.
+    """
+    zone = ZoneInfo(tz)
+    extra: list[tuple[float, float, float]] = []
+    for start, end, name in life.stays:
+        share, (short, long) = IN_PLACE_WALKING.get(name, (0.0, (0.0, 0.0)))
+        if share <= 0 or end - start < short:
+            continue
+        mean_bout = (short + long) / 2
+        mean_gap = mean_bout * (1 - share) / share
+        t = start + float(rng.exponential(mean_gap))
+        while True:
+            length = float(rng.uniform(short, long))
+            if t + length >= end:
+                break
+            hour = datetime.fromtimestamp(t, zone).hour
+            if name != "home" or AWAKE_HOURS[0] <= hour < AWAKE_HOURS[1]:
+                extra.append((t, t + length, float(rng.uniform(1.6, 2.0))))
+            t += length + float(rng.exponential(mean_gap))
+    life.walks = sorted(life.walks + extra)
