@@ -87,6 +87,23 @@ def new_account(page: Page, site: LiveSite, language: str) -> None:
     expect(page.get_by_role("status")).to_be_visible()
 
 
+def empty_invitation(page: Page, site: LiveSite, language: str) -> None:
+    _submit(page, f"/people/{site.world.person_id}/carers/invitations")
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def new_invitation(page: Page, site: LiveSite, language: str) -> None:
+    page.locator("#scope-new-view_record").check()
+    _submit(page, f"/people/{site.world.person_id}/carers/invitations")
+    expect(page.locator(".invitation-code")).to_be_visible()
+
+
+def wrong_carer_code(page: Page, site: LiveSite, language: str) -> None:
+    page.locator("#code").fill("ABCD-EFGH-JKMN")
+    _submit(page, "/carer/link")
+    _shows_problems(page)
+
+
 P = "/people/{person}"
 OTHER = "/people/{other}"
 
@@ -106,6 +123,9 @@ VISITS: dict[str, list[Visit]] = {
         Visit("home", "/"),
         Visit("own record", P),
         Visit("who has seen my record", P + "/access-log"),
+        Visit("people who can act for me", P + "/carers"),
+        Visit("inviting a carer, with nothing chosen", P + "/carers", then=empty_invitation),
+        Visit("an invitation code", P + "/carers", then=new_invitation),
         Visit("talk to a person", "/talk-to-a-person"),
         Visit("403 page (someone else's record)", OTHER, 403),
         Visit("404 page", "/no-such-page", 404),
@@ -113,6 +133,8 @@ VISITS: dict[str, list[Visit]] = {
     "carer": [
         Visit("home", "/"),
         Visit("shared record", P),
+        Visit("link to a person with their code", "/carer/link"),
+        Visit("link to a person, with a wrong code", "/carer/link", then=wrong_carer_code),
         Visit("talk to a person", "/talk-to-a-person"),
         Visit("403 page", OTHER, 403),
     ],
@@ -122,6 +144,7 @@ VISITS: dict[str, list[Visit]] = {
         Visit("record", P),
         Visit("record a contact", P + "/contacts/new"),
         Visit("record a contact, with mistakes", P + "/contacts/new", then=bad_contact),
+        Visit("people who can act for the person (read only)", P + "/carers"),
         Visit("403 page", "/admin/users", 403),
         Visit("404 page", "/no-such-page", 404),
     ],
