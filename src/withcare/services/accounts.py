@@ -154,12 +154,15 @@ class AccountService:
                 failed = True
             else:
                 failed = False
-                user.failed_logins = 0
+                staff = Role(user.role).is_staff
+                if not staff:
+                    # staff are not in until the second factor: a right password must not wipe
+                    # the count of wrong codes, or the lock-out could be dodged by logging in again
+                    user.failed_logins = 0
                 user.locked_until = None
                 if passwords.needs_rehash(user.password_hash):
                     user.password_hash = passwords.hash_password(password)
                 token = new_token()
-                staff = Role(user.role).is_staff
                 uow.session.add(
                     LoginSession(
                         token_hash=token_hash(token),

@@ -43,18 +43,18 @@ def test_a_used_code_is_refused_like_a_wrong_one_and_counts_as_a_failure(
     accounts.complete_second_factor(first, code)
 
     wrong_message = _wrong_code_message(world.platform, clinician.email)  # 1 failure
-    second = accounts.authenticate(clinician.email, PASSWORD).token  # a right password resets
+    second = accounts.authenticate(clinician.email, PASSWORD).token  # does not reset the count
     with pytest.raises(LoginFailed) as replayed:
         accounts.complete_second_factor(second, code)
     assert replayed.value.message == wrong_message
-    assert _failed_logins(world.platform, clinician.user_id) == 1
+    assert _failed_logins(world.platform, clinician.user_id) == 2
     info = accounts.resolve_session(second)
     assert info is not None and not info.complete
     # still spent when the step is over (the drift window would otherwise take it back)
     clock.advance(timedelta(seconds=totp.STEP_SECONDS))
     with pytest.raises(LoginFailed):
         accounts.complete_second_factor(second, code)
-    assert _failed_logins(world.platform, clinician.user_id) == 2
+    assert _failed_logins(world.platform, clinician.user_id) == 3
 
     # the next step's code works, once
     following = totp.code_for_step(clinician.totp_secret, step + 1)
@@ -209,3 +209,16 @@ def test_the_demo_code_command_gives_a_code_that_works(
     clock.advance(timedelta(minutes=2))  # once the used steps are past, it is the current code
     demo = accounts.demo_totp_code(new.email)
     assert demo.valid_from is None and demo.code == totp.code_at(new.totp_secret or "", clock.now())
+
+
+def test_logging_in_again_with_the_password_does_not_dodge_the_lock_on_wrong_codes(
+    world: World,
+) -> None:
+    """Someone who knows a clinician's password cannot guess codes for ever by starting again."""
+    accounts, clinician = world.platform.accounts, world["clinician"]
+    for _ in range(world.platform.settings.max_failed_logins):
+        token = accounts.authenticate(clinician.email, PASSWORD).token
+        with pytest.raises(LoginFailed, match="not right"):
+            accounts.complete_second_factor(token, "000000")
+    with pytest.raises(LoginFailed, match="locked"):
+        accounts.authenticate(clinician.email, PASSWORD)
