@@ -8,7 +8,7 @@ Erasure, in one transaction:
   log-in sessions; other capabilities delete theirs on the :class:`PersonErased` event;
 * removes identity from what must be kept: the person row keeps only its id and year of birth
   (as 1 July, for age-band statistics); the account is closed and its e-mail, name and password
-  removed; proxy grants are revoked;
+  removed; proxy grants are revoked and waiting carer invitations cancelled;
 * keeps, as the clinical record rules require, the episodes and contacts (dates, modes, teams:
   no names or free text), the consent decisions and data-flow log (proof of what was lawful), the
   audit log (ids only, tamper-evident) and a record that the erasure happened. See
@@ -37,6 +37,7 @@ from withcare.db.models import (
     LoginSession,
     Person,
     ProxyGrant,
+    ProxyInvitation,
     User,
 )
 from withcare.security.authorisation import Actor, Permission
@@ -369,6 +370,16 @@ class PrivacyService:
             update(ProxyGrant)
             .where(ProxyGrant.person_id == person_id, ProxyGrant.revoked_at.is_(None))
             .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        session.execute(  # and nobody can link to the erased person with a waiting code
+            update(ProxyInvitation)
+            .where(
+                ProxyInvitation.person_id == person_id,
+                ProxyInvitation.used_at.is_(None),
+                ProxyInvitation.cancelled_at.is_(None),
+            )
+            .values(cancelled_at=now)
             .execution_options(synchronize_session="fetch")
         )
         person = session.get(Person, person_id)

@@ -250,3 +250,13 @@ def test_a_new_invitation_replaces_a_carer_s_old_scopes(world: World) -> None:
     assert [c.scopes for c in view.carers] == [("view_measures",)]
     with pytest.raises(AccessDenied):
         world.platform.care.person_record(carer, world.person_id)
+
+
+def test_erasure_stops_every_carer_and_cancels_waiting_codes(world: World) -> None:
+    person = actor(world, "person")
+    code = world.platform.carers.invite(person, world.person_id, ["view_record"]).code
+    world.platform.privacy.erase(person, world.person_id, "ERASE")
+    with pytest.raises(InvalidInput):
+        world.platform.carers.link(new_carer(world), code)
+    with pytest.raises(AccessDenied):
+        world.platform.care.person_record(actor(world, "carer"), world.person_id)
