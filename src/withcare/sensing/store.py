@@ -41,8 +41,14 @@ class OutputStore:
 
     def save_manifest(self, participants: dict[str, Any]) -> None:
         tmp = self.out_dir / f".{MANIFEST}.tmp"
+        # compact: with ``indent`` the json module falls back to its slow pure-Python encoder, and
+        # the manifest lists every raw file
         tmp.write_text(
-            json.dumps({"version": 1, "participants": participants}, indent=1, sort_keys=True)
+            json.dumps(
+                {"version": 1, "participants": participants},
+                sort_keys=True,
+                separators=(",", ":"),
+            )
         )
         os.replace(tmp, self.out_dir / MANIFEST)
 
