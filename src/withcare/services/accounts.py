@@ -22,15 +22,15 @@ from withcare.domain.roles import Role
 from withcare.security import passwords, totp
 from withcare.security.authorisation import Actor
 from withcare.security.tokens import new_token, token_hash
-from withcare.services.errors import InvalidInput, LoginFailed, NotFound
+from withcare.services.errors import N_, InvalidInput, LoginFailed, NotFound
 from withcare.services.unit_of_work import UnitOfWork, actor_for
 from withcare.services.validation import clean_email, clean_name
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
 
-LOGIN_FAILED = "That e-mail address and password do not match. Check them and try again."
-WRONG_CODE = "That code is not right. Enter the 6-digit code your authenticator app shows now."
+LOGIN_FAILED = N_("That e-mail address and password do not match. Check them and try again.")
+WRONG_CODE = N_("That code is not right. Enter the 6-digit code your authenticator app shows now.")
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,17 @@ class AccountService:
     ) -> NewUser:
         """Create an account inside ``uow`` (callers authorise; the CLI runs as the system)."""
         problems: dict[str, str] = {}
+        params: dict[str, object] = {}
         try:
             email = clean_email(email)
         except InvalidInput as error:
-            problems["email"] = error.message
+            problems["email"] = error.msgid
+            params.update(error.params)
         try:
-            display_name = clean_name(display_name, "name")
+            display_name = clean_name(display_name)
         except InvalidInput as error:
-            problems["display_name"] = error.message
+            problems["display_name"] = error.msgid
+            params.update(error.params)
         try:
             password_hash = passwords.hash_password(password)
         except passwords.WeakPassword as weak:
@@ -104,9 +107,9 @@ class AccountService:
                 select(User.id).where(func.lower(User.email) == email)
             ).scalar_one_or_none()
             if existing:
-                problems["email"] = "An account with this e-mail address already exists."
+                problems["email"] = N_("An account with this e-mail address already exists.")
         if problems:
-            raise InvalidInput("The account could not be created.", problems)
+            raise InvalidInput(N_("The account could not be created."), problems, params=params)
         secret = totp.new_secret() if enrol_totp else None
         user = User(
             email=email,
@@ -144,8 +147,12 @@ class AccountService:
             if user is not None and user.locked_until is not None and user.locked_until > now:
                 minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
                 raise LoginFailed(
-                    "Too many attempts to log in to this account. For your safety it is locked "
-                    f"for {minutes} more minute(s). If you need help now, use the crisis contacts."
+                    N_(
+                        "Too many attempts to log in to this account. For your safety it is "
+                        "locked for %(minutes)d more minute(s). If you need help now, use the "
+                        "crisis contacts."
+                    ),
+                    params={"minutes": minutes},
                 )
             ok = passwords.verify_password(user.password_hash if user else None, password)
             if user is None or not ok or not user.is_active:
@@ -202,7 +209,7 @@ class AccountService:
     def _live_session(self, uow: UnitOfWork, token: str) -> tuple[LoginSession, User]:
         found = self._session_and_user(uow, token)
         if found is None:
-            raise LoginFailed("Your log-in has expired. Please log in again.")
+            raise LoginFailed(N_("Your log-in has expired. Please log in again."))
         return found
 
     def _count_failure(self, uow: UnitOfWork, user: User) -> bool:
@@ -239,7 +246,7 @@ class AccountService:
         with self._platform.unit_of_work(None) as uow:
             row, user = self._live_session(uow, token)
             if user.totp_secret is None:
-                raise LoginFailed("Set up your authenticator app first.")
+                raise LoginFailed(N_("Set up your authenticator app first."))
             step = totp.matched_step(
                 user.totp_secret, code, uow.clock.now(), after=user.totp_last_step
             )
@@ -287,19 +294,19 @@ class AccountService:
         with self._platform.unit_of_work(None) as uow:
             _row, user = self._live_session(uow, token)
             if user.totp_secret is not None:
-                raise InvalidInput("An authenticator app is already set up for this account.")
+                raise InvalidInput(N_("An authenticator app is already set up for this account."))
             return totp.new_secret()
 
     def confirm_enrolment(self, token: str, secret: str, code: str) -> None:
         with self._platform.unit_of_work(None) as uow:
             row, user = self._live_session(uow, token)
             if user.totp_secret is not None:
-                raise InvalidInput("An authenticator app is already set up for this account.")
+                raise InvalidInput(N_("An authenticator app is already set up for this account."))
             step = totp.matched_step(secret, code, uow.clock.now(), after=user.totp_last_step)
             if step is None or not self._claim_step(uow, user, step):
                 raise InvalidInput(
-                    "That code is not right.",
-                    {"code": "Enter the 6-digit code your app shows for the key above."},
+                    N_("That code is not right."),
+                    {"code": N_("Enter the 6-digit code your app shows for the key above.")},
                 )
             user.totp_secret = secret
             row.second_factor_done = True
@@ -323,7 +330,7 @@ class AccountService:
         with self._platform.unit_of_work(actor) as uow:
             user = uow.session.get(User, actor.user_id)
             if user is None:
-                raise NotFound("Account not found.")
+                raise NotFound(N_("Account not found."))
             user.preferred_language = language
 
     def demo_totp_code(self, email: str) -> DemoCode:
@@ -338,7 +345,7 @@ class AccountService:
                 select(User).where(func.lower(User.email) == email.strip().lower())
             ).scalar_one_or_none()
             if user is None or not user.is_demo or user.totp_secret is None:
-                raise NotFound("No demo account with a second factor has that e-mail address.")
+                raise NotFound(N_("No demo account with a second factor has that e-mail address."))
             current = totp.step_at(uow.clock.now())
             step = current if user.totp_last_step is None else max(current, user.totp_last_step + 1)
             later = step > current + totp.DRIFT_STEPS

@@ -12,7 +12,7 @@ from withcare.db.models import CareTeam, TeamMembership, User
 from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor, Permission, authorise
 from withcare.services.accounts import NewUser
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -89,21 +89,24 @@ class AdminService:
             parsed_role = Role(role)
         except ValueError:
             raise InvalidInput(
-                "Choose a role.", {"role": "Choose one of the roles in the list."}
+                N_("Choose a role."), {"role": N_("Choose one of the roles in the list.")}
             ) from None
         if parsed_role is Role.PERSON_IN_CARE:
             raise InvalidInput(
-                "People in care get their account through a referral, not here.",
-                {"role": "Choose a staff role or carer."},
+                N_("People in care get their account through a referral, not here."),
+                {"role": N_("Choose a staff role or carer.")},
             )
         with self._platform.unit_of_work(actor) as uow:
             if team_id:
                 if parsed_role is not Role.CLINICIAN:
                     raise InvalidInput(
-                        "Only clinicians join care teams.", {"team_id": "Leave the team empty."}
+                        N_("Only clinicians join care teams."),
+                        {"team_id": N_("Leave the team empty.")},
                     )
                 if uow.session.get(CareTeam, team_id) is None:
-                    raise InvalidInput("Choose a team.", {"team_id": "That team does not exist."})
+                    raise InvalidInput(
+                        N_("Choose a team."), {"team_id": N_("That team does not exist.")}
+                    )
             new = self._platform.accounts.create_user(
                 uow,
                 email=email,

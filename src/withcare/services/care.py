@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person
 from withcare.domain.care.modes import ContactMode
 from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -220,18 +220,25 @@ class CareService:
         try:
             contact_mode = ContactMode(mode)
         except ValueError:
-            problems["mode"] = "Choose one of: " + ", ".join(m.value for m in ContactMode) + "."
+            problems["mode"] = N_("Choose one of: %(modes)s.")
         if not 0 <= duration_minutes <= MAX_CONTACT_MINUTES:
-            problems["duration_minutes"] = f"Enter a duration from 0 to {MAX_CONTACT_MINUTES}."
+            problems["duration_minutes"] = N_("Enter a duration from 0 to %(max_minutes)d.")
         if occurred_at.tzinfo is None:
-            problems["occurred_at"] = "Give the time with its time zone."
+            problems["occurred_at"] = N_("Give the time with its time zone.")
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CONTACTS_WRITE, person_id)
             assert actor is not None
             if occurred_at.tzinfo is not None and occurred_at > uow.clock.now():
-                problems["occurred_at"] = "A contact cannot be recorded in the future."
+                problems["occurred_at"] = N_("A contact cannot be recorded in the future.")
             if problems:
-                raise InvalidInput("The contact could not be recorded.", problems)
+                raise InvalidInput(
+                    N_("The contact could not be recorded."),
+                    problems,
+                    params={
+                        "modes": ", ".join(m.value for m in ContactMode),
+                        "max_minutes": MAX_CONTACT_MINUTES,
+                    },
+                )
             episode = (
                 uow.session.execute(
                     select(Episode)
@@ -247,8 +254,10 @@ class CareService:
             )
             if episode is None:
                 raise InvalidInput(
-                    "This person has no open episode with your team, so a contact cannot be "
-                    "recorded. Open an episode first."
+                    N_(
+                        "This person has no open episode with your team, so a contact cannot be "
+                        "recorded. Open an episode first."
+                    )
                 )
             contact = Contact(
                 person_id=person_id,

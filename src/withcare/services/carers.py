@@ -28,15 +28,11 @@ from withcare.security.authorisation import (
     Permission,
     authorise,
 )
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.unit_of_work import UnitOfWork, proxy_consented
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
-
-
-def N_(message: str) -> str:  # marks a message for the catalogue; the web translates it
-    return message
 
 
 # The scopes a person can give, in the order pages show them.

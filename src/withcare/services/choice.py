@@ -35,7 +35,7 @@ from withcare.insights.choice_report import PersonChoices, alternatives_offered,
 from withcare.insights.disclosure import ProtectedTable, protect_counts
 from withcare.insights.equity import EquityComparison, EquityDimension
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -184,12 +184,15 @@ class ChoiceService:
                 chosen = tuple(sorted({CareModePreference(m) for m in modes}))
             except ValueError:
                 raise InvalidInput(
-                    "Choose from the ways of being cared for on the page.", {"modes": "unknown"}
+                    N_("Choose from the ways of being cared for on the page."),
+                    {"modes": N_("unknown")},
                 ) from None
             if not chosen:
                 raise InvalidInput(
-                    "Choose at least one way to be cared for (for example in person or by phone).",
-                    {"modes": "Choose at least one way to be cared for."},
+                    N_(
+                        "Choose at least one way to be cared for (for example in person or by phone)."
+                    ),
+                    {"modes": N_("Choose at least one way to be cared for.")},
                 )
             assert actor is not None
             now = uow.clock.now()
@@ -277,7 +280,8 @@ class ChoiceService:
                 kind = AlternativeKind(alternative)
             except ValueError:
                 raise InvalidInput(
-                    "Choose the alternative that was offered.", {"alternative": "Choose one."}
+                    N_("Choose the alternative that was offered."),
+                    {"alternative": N_("Choose one.")},
                 ) from None
             assert actor is not None
             now = uow.clock.now()
@@ -390,7 +394,9 @@ def _part(value: str) -> DigitalPart:
     try:
         return DigitalPart(value)
     except ValueError:
-        raise InvalidInput("That is not a digital part of care.", {"part": "unknown"}) from None
+        raise InvalidInput(
+            N_("That is not a digital part of care."), {"part": N_("unknown")}
+        ) from None
 
 
 __all__ = ["SUITABLE_ALTERNATIVES", "ChoiceReport", "ChoiceService", "ChoiceView", "age_band"]

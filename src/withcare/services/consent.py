@@ -39,7 +39,7 @@ from withcare.domain.consent import Actor as DecidedBy
 from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor as AuthActor
 from withcare.security.authorisation import Permission
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -163,7 +163,9 @@ class ConsentPolicy:
                 at = last_flow + timedelta(microseconds=1)
         in_force = self.documents.in_force_at(at)
         if document_version is None and in_force is None:
-            raise InvalidInput("No consent document is in force yet, so nothing can be recorded.")
+            raise InvalidInput(
+                N_("No consent document is in force yet, so nothing can be recorded.")
+            )
         version = document_version or (in_force.number if in_force else 0)
         decision = ConsentDecision(item, action, at, version, decided_by, recorded_by)
         record_decision(history, decision, self.documents)
@@ -249,7 +251,7 @@ class ConsentService(ConsentPolicy):
                 item = ConsentItem(Purpose(purpose), DataStream(stream))
                 chosen = Action(action)
             except ValueError:
-                raise InvalidInput("That choice is not one the consent page offers.") from None
+                raise InvalidInput(N_("That choice is not one the consent page offers.")) from None
             assert actor is not None
             try:
                 return self.record(

@@ -36,7 +36,7 @@ from withcare.domain.care.modes import ContactMode, DischargeReason
 from withcare.domain.roles import Role
 from withcare.insights.disclosure import ProtectedTable, protect_counts
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ class NamedClinicianRequired(InvalidInput):
 
     def __init__(self) -> None:
         super().__init__(
-            "Every open episode needs a named clinician. Choose a clinician from the team.",
-            {"named_clinician": "Choose the named clinician."},
+            N_("Every open episode needs a named clinician. Choose a clinician from the team."),
+            {"named_clinician": N_("Choose the named clinician.")},
         )
 
 
@@ -241,7 +241,7 @@ class HumanContactService:
             uow.authorise_person(Permission.PERSON_DISCHARGE, person_id)
             assert actor is not None
             if team_id not in actor.team_ids or uow.session.get(CareTeam, team_id) is None:
-                raise InvalidInput("You can open an episode only in one of your teams.")
+                raise InvalidInput(N_("You can open an episode only in one of your teams."))
             clinician = self._check_clinician(uow, team_id, named_clinician_id)
             episode = Episode(
                 person_id=person_id,
@@ -290,7 +290,7 @@ class HumanContactService:
             or actor is None
             or episode.team_id not in actor.team_ids
         ):
-            raise InvalidInput("This episode is not open in one of your teams.")
+            raise InvalidInput(N_("This episode is not open in one of your teams."))
         return episode
 
     # -- discharge ------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ class HumanContactService:
                 discharge_reason = DischargeReason(reason)
             except ValueError:
                 raise InvalidInput(
-                    "Choose why the episode is ending.", {"reason": "Choose a reason."}
+                    N_("Choose why the episode is ending."), {"reason": N_("Choose a reason.")}
                 ) from None
             assert actor is not None
             episode = self._episode(uow, person_id, episode_id)
@@ -334,7 +334,7 @@ class HumanContactService:
             except DischargeConfirmationRequired as needed:
                 raise InvalidInput(
                     str(needed),
-                    {"confirmation_reason": "Confirm and give a reason to discharge."},
+                    {"confirmation_reason": N_("Confirm and give a reason to discharge.")},
                 ) from None
             if summary.digital_only and confirmation is not None:
                 row = DischargeConfirmationRow(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
@@ -18,11 +18,12 @@ class PageRequest:
 
     def __post_init__(self) -> None:
         if self.page < 1:
-            raise InvalidInput("Page numbers start at 1.", {"page": "Use 1 or more."})
+            raise InvalidInput(N_("Page numbers start at 1."), {"page": N_("Use 1 or more.")})
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidInput(
-                f"Show between 1 and {MAX_PER_PAGE} items per page.",
-                {"per_page": f"Use a number from 1 to {MAX_PER_PAGE}."},
+                N_("Show between 1 and %(max)d items per page."),
+                {"per_page": N_("Use a number from 1 to %(max)d.")},
+                params={"max": MAX_PER_PAGE},
             )
 
     @property

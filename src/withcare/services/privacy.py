@@ -42,7 +42,7 @@ from withcare.db.models import (
 )
 from withcare.security.authorisation import Actor, Permission
 from withcare.security.field_encryption import FieldEncryptionError
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -254,13 +254,14 @@ class PrivacyService:
             uow.authorise_person(Permission.PERSON_CORRECTION_REQUEST, person_id)
             if not what:
                 raise InvalidInput(
-                    "Say what is wrong and what it should say.",
-                    {"text": "Say what is wrong and what it should say."},
+                    N_("Say what is wrong and what it should say."),
+                    {"text": N_("Say what is wrong and what it should say.")},
                 )
             if len(what) > MAX_CORRECTION_CHARS:
                 raise InvalidInput(
-                    f"Please keep it under {MAX_CORRECTION_CHARS} characters.",
-                    {"text": f"Please keep it under {MAX_CORRECTION_CHARS} characters."},
+                    N_("Please keep it under %(max)d characters."),
+                    {"text": N_("Please keep it under %(max)d characters.")},
+                    params={"max": MAX_CORRECTION_CHARS},
                 )
             assert actor is not None
             row = CorrectionRequest(
@@ -309,11 +310,11 @@ class PrivacyService:
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CONTACTS_WRITE, person_id)
             if status not in ("done", "declined"):
-                raise InvalidInput("Say whether the correction was made or declined.")
+                raise InvalidInput(N_("Say whether the correction was made or declined."))
             assert actor is not None
             row = uow.session.get(CorrectionRequest, request_id)
             if row is None or row.person_id != person_id:
-                raise InvalidInput("This correction request is not on this record.")
+                raise InvalidInput(N_("This correction request is not on this record."))
             row.status, row.resolved_at, row.resolved_by = status, uow.clock.now(), actor.user_id
             uow.audit.record(
                 actor,
@@ -332,8 +333,9 @@ class PrivacyService:
             uow.authorise_person(Permission.PERSON_ERASURE_REQUEST, person_id)
             if confirmation.strip().upper() != ERASURE_CONFIRMATION:
                 raise InvalidInput(
-                    f"Type {ERASURE_CONFIRMATION} to confirm.",
-                    {"confirmation": f"Type {ERASURE_CONFIRMATION} to confirm."},
+                    N_("Type %(word)s to confirm."),
+                    {"confirmation": N_("Type %(word)s to confirm.")},
+                    params={"word": ERASURE_CONFIRMATION},
                 )
             assert actor is not None
             result = self._erase(uow, person_id, actor.user_id)

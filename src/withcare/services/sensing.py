@@ -48,7 +48,7 @@ from withcare.domain.consent import DataStream, Purpose, check, load_documents
 from withcare.domain.consent.sensing_gate import SENSING_STREAMS
 from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ class SensingService:
         administrator.
         """
         if actor is not None and actor.role is not Role.ADMIN:
-            raise NotFound("That is not something you can do here.")
+            raise NotFound(N_("That is not something you can do here."))
         with self._platform.unit_of_work(actor) as uow:
             return process_in(
                 uow,
@@ -469,7 +469,7 @@ def enrol_in(
     participant_id, timezone, platform = participant_id.strip(), timezone.strip(), platform.strip()
     problems: dict[str, str] = {}
     if not _PARTICIPANT.match(participant_id):
-        problems["participant_id"] = (
+        problems["participant_id"] = N_(
             "Enter the participant id used in the phone app's export: letters, numbers, dots, "
             "dashes or underscores, up to 120 characters."
         )
@@ -478,23 +478,27 @@ def enrol_in(
         if not timezone:
             raise ZoneInfoNotFoundError(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems["timezone"] = "Enter a time zone name such as Europe/London."
+        problems["timezone"] = N_("Enter a time zone name such as Europe/London.")
     if platform not in PLATFORMS:
-        problems["platform"] = "Choose Android, iPhone or not known."
+        problems["platform"] = N_("Choose Android, iPhone or not known.")
     if not problems:
         taken = uow.session.execute(
             select(SensingEnrolment).where(SensingEnrolment.participant_id == participant_id)
         ).scalar_one_or_none()
         if taken is not None and taken.person_id != person_id:
-            problems["participant_id"] = "This participant id is already linked to someone else."
+            problems["participant_id"] = N_(
+                "This participant id is already linked to someone else."
+            )
     if problems:
         raise InvalidInput(" ".join(problems.values()), problems)
     now_allowed = allowed_streams(uow, consent, person_id, Purpose.DIRECT_CARE)
     allowed = [s for s in CONSENT_STREAMS if s in now_allowed]
     if not allowed:
         raise InvalidInput(
-            "Smartphone sensing needs the person's yes first: they have not agreed to any "
-            "phone data being used for their care. They can choose on their consent page."
+            N_(
+                "Smartphone sensing needs the person's yes first: they have not agreed to any "
+                "phone data being used for their care. They can choose on their consent page."
+            )
         )
     consent.require_flow(
         uow, person_id, Purpose.DIRECT_CARE, allowed[0], "Enrolled in smartphone sensing"
@@ -540,9 +544,17 @@ def process_in(
     from withcare.sensing.readers.detect import open_dataset
 
     if fmt not in FORMATS:
-        raise InvalidInput(f"Choose a format: {', '.join(FORMATS)}.", {"format": "unknown"})
+        raise InvalidInput(
+            N_("Choose a format: %(formats)s."),
+            {"format": N_("unknown")},
+            params={"formats": ", ".join(FORMATS)},
+        )
     if not raw_dir.is_dir():
-        raise InvalidInput(f"There is no folder at {raw_dir}.", {"input": "missing"})
+        raise InvalidInput(
+            N_("There is no folder at %(folder)s."),
+            {"input": N_("missing")},
+            params={"folder": str(raw_dir)},
+        )
     started = uow.clock.now()
     enrolments = {
         e.participant_id: e for e in uow.session.execute(select(SensingEnrolment)).scalars()
@@ -558,7 +570,9 @@ def process_in(
         _, sources = open_dataset(raw_dir, fmt)
         present = [s.participant for s in sources]
     except (OSError, ValueError) as error:
-        raise InvalidInput(f"The raw export could not be read: {error}.") from None
+        raise InvalidInput(
+            N_("The raw export could not be read: %(reason)s."), params={"reason": str(error)}
+        ) from None
     unenrolled = sorted(p for p in present if p not in enrolments)
     wanted = [p for p in present if p in enrolments]
     # Without a work folder the run uses a scratch folder that is removed afterwards, so no

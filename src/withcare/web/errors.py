@@ -17,6 +17,7 @@ from withcare.domain.consent import ConsentRequired
 from withcare.security.authorisation import AccessDenied, NotAuthenticated
 from withcare.services.errors import Conflict, InvalidInput, NotFound, WithcareError
 from withcare.web import i18n
+from withcare.web.forms import message_of
 from withcare.web.guard import CsrfFailed, SecondFactorNeeded
 from withcare.web.templating import render
 
@@ -103,25 +104,25 @@ def install(app: FastAPI) -> None:
     async def invalid(request: Request, exc: InvalidInput) -> Response:
         if wants_json(request):
             return problem(422, exc.message, exc.problems)
-        return page(request, 422, _("Please check what you entered"), _(exc.message))
+        return page(request, 422, _("Please check what you entered"), message_of(exc))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         if wants_json(request):
             return problem(404, exc.message)
-        return page(request, 404, _("Page not found"), _(exc.message))
+        return page(request, 404, _("Page not found"), message_of(exc))
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> Response:
         if wants_json(request):
             return problem(409, exc.message)
-        return page(request, 409, _("That could not be done"), _(exc.message))
+        return page(request, 409, _("That could not be done"), message_of(exc))
 
     @app.exception_handler(WithcareError)
     async def other(request: Request, exc: WithcareError) -> Response:
         if wants_json(request):
             return problem(400, exc.message)
-        return page(request, 400, _("That could not be done"), _(exc.message))
+        return page(request, 400, _("That could not be done"), message_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> Response:

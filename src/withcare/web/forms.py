@@ -1,11 +1,25 @@
-"""Forms: turning a service's refusal into the problems a page shows beside its fields."""
+"""Forms: turning a service's refusal into the messages and problems a page shows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import InvalidInput, WithcareError
 from withcare.web import i18n
+
+
+def message_of(error: WithcareError) -> str:
+    """The error's message in the reader's language: translated first, then its values filled in.
+
+    Every page that shows a service's message uses this (never ``_(error.message)``, which would
+    look up the filled-in English and miss the catalogue whenever the message has values).
+    """
+    return error.localised(i18n.gettext)
+
+
+def problems_of(error: InvalidInput) -> dict[str, str]:
+    """The error's field problems in the reader's language, keyed as the service names them."""
+    return error.localised_problems(i18n.gettext)
 
 
 def problems_from(
@@ -17,5 +31,5 @@ def problems_from(
     service names no field, its message is shown against ``fallback`` instead.
     """
     rename = rename or {}
-    problems = {rename.get(k, k): i18n.gettext(v) for k, v in error.problems.items()}
-    return problems or {fallback: i18n.gettext(error.message)}
+    problems = {rename.get(k, k): v for k, v in problems_of(error).items()}
+    return problems or {fallback: message_of(error)}

@@ -12,7 +12,7 @@ from withcare.db.models import MeasureAdministration, MeasureAssignment
 from withcare.domain.consent import DataStream, Purpose
 from withcare.domain.measures import Instrument, ScoreResult, assignment_blocked_reason, score
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.events import RiskSignalRaised
 from withcare.services.measures.assignments import AssignmentsMixin
 from withcare.services.measures.base import _reason
@@ -78,7 +78,7 @@ class AdministrationsMixin(AssignmentsMixin):
             return None
         row = uow.session.get(MeasureAssignment, assignment_id)
         if row is None or row.person_id != person_id or row.instrument_id != instrument_id:
-            raise NotFound("That questionnaire is not assigned to this person.")
+            raise NotFound(N_("That questionnaire is not assigned to this person."))
         return row
 
     def form(
@@ -195,8 +195,8 @@ class AdministrationsMixin(AssignmentsMixin):
             uow.authorise_person(permission, person_id)
             if how is None:
                 raise InvalidInput(
-                    "Choose how the questionnaire was given.",
-                    {"mode": "Choose paper, phone or in person."},
+                    N_("Choose how the questionnaire was given."),
+                    {"mode": N_("Choose paper, phone or in person.")},
                 )
             instrument = _instrument(instrument_id)
             result = score(instrument.id, list(responses))
@@ -214,12 +214,12 @@ class AdministrationsMixin(AssignmentsMixin):
             when = completed_at or now
             if when.tzinfo is None or when > now + timedelta(minutes=5):
                 raise InvalidInput(
-                    "The date it was completed cannot be in the future.",
-                    {"completed_at": "Enter a date that is not in the future."},
+                    N_("The date it was completed cannot be in the future."),
+                    {"completed_at": N_("Enter a date that is not in the future.")},
                 )
             if not result.valid and not result.risk_flag:
                 raise InvalidInput(
-                    "Some answers need checking.", problems_by_item(instrument, result)
+                    N_("Some answers need checking."), problems_by_item(instrument, result)
                 )
             row = (
                 self._draft(uow, person_id, instrument.id, assignment_id)
@@ -304,7 +304,7 @@ class AdministrationsMixin(AssignmentsMixin):
             uow.authorise_person(Permission.PERSON_MEASURES_READ, person_id)
             row = uow.session.get(MeasureAdministration, administration_id)
             if row is None or row.person_id != person_id or row.status != SUBMITTED:
-                raise NotFound("There is no such questionnaire result.")
+                raise NotFound(N_("There is no such questionnaire result."))
             self._platform.consent.require_flow(
                 uow,
                 person_id,

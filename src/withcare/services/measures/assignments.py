@@ -11,7 +11,7 @@ from withcare.db.models import Contact, MeasureAdministration, MeasureAssignment
 from withcare.domain.consent import DataStream, Purpose
 from withcare.domain.measures import INSTRUMENT_IDS, assignment_blocked_reason
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import instrument_or_none
 from withcare.services.measures.licences import LicencesMixin
@@ -44,7 +44,7 @@ class AssignmentsMixin(LicencesMixin):
             problems: dict[str, str] = {}
             instrument = instrument_or_none(instrument_id)
             if instrument is None or instrument_id not in INSTRUMENT_IDS:
-                problems["instrument_id"] = "Choose a questionnaire from the list."
+                problems["instrument_id"] = N_("Choose a questionnaire from the list.")
             else:
                 blocked = assignment_blocked_reason(instrument.id, self._licences(uow))
                 if blocked:
@@ -52,18 +52,25 @@ class AssignmentsMixin(LicencesMixin):
             try:
                 how = Schedule(schedule)
             except ValueError:
-                problems["schedule"] = "Choose one of: " + ", ".join(s.value for s in Schedule)
+                problems["schedule"] = N_("Choose one of: %(schedules)s")
                 how = Schedule.ONCE
             if not 1 <= window_days <= MAX_WINDOW_DAYS:
-                problems["window_days"] = f"Enter a window from 1 to {MAX_WINDOW_DAYS} days."
+                problems["window_days"] = N_("Enter a window from 1 to %(max_days)d days.")
             now = uow.clock.now()
             start = starts_at or now
             if start.tzinfo is None:
-                problems["starts_at"] = "Give the start with its time zone."
+                problems["starts_at"] = N_("Give the start with its time zone.")
             elif start < now - timedelta(days=1):
-                problems["starts_at"] = "The window cannot start in the past."
+                problems["starts_at"] = N_("The window cannot start in the past.")
             if problems:
-                raise InvalidInput("The questionnaire could not be assigned.", problems)
+                raise InvalidInput(
+                    N_("The questionnaire could not be assigned."),
+                    problems,
+                    params={
+                        "schedules": ", ".join(s.value for s in Schedule),
+                        "max_days": MAX_WINDOW_DAYS,
+                    },
+                )
             assert instrument is not None
             row = MeasureAssignment(
                 person_id=person_id,
@@ -93,7 +100,7 @@ class AssignmentsMixin(LicencesMixin):
             uow.authorise_person(Permission.PERSON_MEASURES_ASSIGN, person_id)
             row = uow.session.get(MeasureAssignment, assignment_id)
             if row is None or row.person_id != person_id:
-                raise NotFound("That questionnaire is not assigned to this person.")
+                raise NotFound(N_("That questionnaire is not assigned to this person."))
             if row.ended_at is None:
                 row.ended_at = uow.clock.now()
             uow.audit.record(
@@ -232,7 +239,7 @@ class AssignmentsMixin(LicencesMixin):
             uow.authorise_person(Permission.PERSON_MEASURES_RESPOND, person_id)
             row = uow.session.get(MeasureAssignment, assignment_id)
             if row is None or row.person_id != person_id:
-                raise NotFound("That questionnaire is not assigned to you.")
+                raise NotFound(N_("That questionnaire is not assigned to you."))
             until = uow.clock.now() + SNOOZE
             row.snoozed_until = until
             uow.audit.record(

@@ -10,7 +10,7 @@ from withcare.domain.consent import DataStream, Purpose
 from withcare.domain.measures import fhir as measures_fhir
 from withcare.domain.measures import score
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.measures.administrations import AdministrationsMixin
 from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import instrument_or_none
@@ -39,7 +39,7 @@ class FhirExchangeMixin(AdministrationsMixin):
         view = self.administration(actor, person_id, administration_id)
         result = score(view.instrument_id, _exportable(view.instrument_id, view.responses))
         if not result.valid:
-            raise NotFound("This administration was incomplete, so it has no score to export.")
+            raise NotFound(N_("This administration was incomplete, so it has no score to export."))
         resource = measures_fhir.score_observation(
             result,
             subject=FHIR_SUBJECT.format(person_id=person_id),
@@ -97,13 +97,15 @@ class FhirExchangeMixin(AdministrationsMixin):
             parsed = measures_fhir.parse_questionnaire_response(resource)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise InvalidInput(
-                "This is not a QuestionnaireResponse for one of our questionnaires.",
+                N_("This is not a QuestionnaireResponse for one of our questionnaires."),
                 {"resource": str(error)[:500]},
             ) from None
         expected = FHIR_SUBJECT.format(person_id=person_id)
         if parsed.subject not in (None, expected):
             raise InvalidInput(
-                "The response is about someone else.", {"subject": f"Use {expected!r}."}
+                N_("The response is about someone else."),
+                {"subject": N_("Use %(subject)s.")},
+                params={"subject": repr(expected)},
             )
         completed = parsed.authored
         if completed is not None and completed.tzinfo is None:

@@ -11,7 +11,7 @@ from withcare.domain.measures import (
     UnknownInstrumentError,
     load_instrument,
 )
-from withcare.services.errors import NotFound
+from withcare.services.errors import N_, NotFound
 
 _ITEM = re.compile(r"item (\d+):")
 
@@ -26,7 +26,7 @@ def instrument_or_none(instrument_id: str) -> Instrument | None:
 def _instrument(instrument_id: str) -> Instrument:
     found = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
     if found is None:
-        raise NotFound("There is no questionnaire with that name.")
+        raise NotFound(N_("There is no questionnaire with that name."))
     return found
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from withcare.db.models import InstrumentLicence
 from withcare.domain.measures import all_instruments, assignment_blocked_reason
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.measures.base import MeasuresBase
 from withcare.services.measures.instruments import _instrument
 from withcare.services.measures.views import InstrumentSummary
@@ -44,8 +44,8 @@ class LicencesMixin(MeasuresBase):
         reference = reference.strip()
         if not reference or len(reference) > 200:
             raise InvalidInput(
-                "Give the licence reference (up to 200 characters).",
-                {"reference": "Enter the licence or registration reference."},
+                N_("Give the licence reference (up to 200 characters)."),
+                {"reference": N_("Enter the licence or registration reference.")},
             )
         with self._platform.unit_of_work(actor) as uow:
             row = uow.session.get(InstrumentLicence, instrument.id)

@@ -23,7 +23,7 @@ from withcare.domain.registry.outcomes import OutcomeSummary, summarise_outcomes
 from withcare.domain.registry.reviews import FeedbackResponse
 from withcare.domain.registry.search import Profile, build_profiles
 from withcare.domain.registry.vocabulary import ReviewState
-from withcare.services.errors import NotFound
+from withcare.services.errors import N_, NotFound
 from withcare.services.registry.outcomes import OutcomeSource
 from withcare.services.registry.seed import SEED_AUTHOR
 from withcare.services.registry.storage import _JSON_TABLES, _entry_from_row, _review_from_row
@@ -101,7 +101,7 @@ class RegistryBase:
         for profile in self._profiles(session):
             if profile.technology.id == technology_id:
                 return profile
-        raise NotFound("There is no technology with this id in the registry.")
+        raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _outcomes(self, uow: UnitOfWork, technology_id: str) -> OutcomeSummary:
         people = sorted(

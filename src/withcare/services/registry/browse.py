@@ -17,7 +17,7 @@ from withcare.domain.registry.search import (
     search,
 )
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.pagination import Page, PageRequest
 from withcare.services.registry.base import RegistryBase
 from withcare.services.registry.views import Comparison, SearchOptions, TechnologyPage
@@ -64,7 +64,7 @@ class BrowseMixin(RegistryBase):
                 (p for p in build_profiles(bundle) if p.technology.id == technology_id), None
             )
             if profile is None:
-                raise NotFound("There is no technology with this id in the registry.")
+                raise NotFound(N_("There is no technology with this id in the registry."))
             return TechnologyPage(
                 profile=profile,
                 summary=plain_summary(profile),
@@ -87,19 +87,20 @@ class BrowseMixin(RegistryBase):
         ids = list(dict.fromkeys(i.strip() for i in technology_ids if i.strip()))
         if not ids:
             raise InvalidInput(
-                "Choose at least one technology to compare.", {"ids": "Choose 1 to 4."}
+                N_("Choose at least one technology to compare."), {"ids": N_("Choose 1 to 4.")}
             )
         if len(ids) > MAX_COMPARED:
             raise InvalidInput(
-                f"You can compare up to {MAX_COMPARED} technologies at a time.",
-                {"ids": f"Choose at most {MAX_COMPARED}."},
+                N_("You can compare up to %(max)d technologies at a time."),
+                {"ids": N_("Choose at most %(max)d.")},
+                params={"max": MAX_COMPARED},
             )
         with self._platform.unit_of_work(actor) as uow:
             by_id = {p.technology.id: p for p in self._profiles(uow.session)}
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise InvalidInput(
-                "Some of the technologies to compare are not in the registry.",
+                N_("Some of the technologies to compare are not in the registry."),
                 {"ids": "Not in the registry: " + ", ".join(unknown)[:200]},
             )
         chosen = [by_id[i] for i in ids]

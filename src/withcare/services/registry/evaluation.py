@@ -25,7 +25,7 @@ from withcare.domain.registry.facts import (
     fact_catalogue,
 )
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.registry.base import RegistryBase
 from withcare.services.registry.limits import MAX_REVIEW_CHARS, MIN_REASON_CHARS
 from withcare.services.registry.storage import _append, _dump, _jsonable, _ledger
@@ -83,7 +83,8 @@ class EvaluationMixin(RegistryBase):
                 )
             except KeyError:
                 raise InvalidInput(
-                    "That fact has no value to verify.", {"key": "Choose a fact that has a value."}
+                    N_("That fact has no value to verify."),
+                    {"key": N_("Choose a fact that has a value.")},
                 ) from None
             except FactPermissionError as error:
                 raise InvalidInput(str(error)) from None
@@ -113,16 +114,26 @@ class EvaluationMixin(RegistryBase):
         try:
             chosen = Scheme(scheme)
         except ValueError:
-            problems["scheme"] = "Choose one of: " + ", ".join(s.value for s in Scheme) + "."
+            problems["scheme"] = N_("Choose one of: %(schemes)s.")
             chosen = None
         if chosen is not None and value not in ALLOWED_VALUES[chosen]:
-            problems["value"] = "Choose one of: " + ", ".join(ALLOWED_VALUES[chosen]) + "."
+            problems["value"] = N_("Choose one of: %(values)s.")
         if len(reason.strip()) < MIN_REASON_CHARS:
-            problems["reason"] = "Write the reason for overriding the rule (at least a sentence)."
+            problems["reason"] = N_(
+                "Write the reason for overriding the rule (at least a sentence)."
+            )
         elif len(reason) > MAX_REVIEW_CHARS:
-            problems["reason"] = f"Keep the reason under {MAX_REVIEW_CHARS} characters."
+            problems["reason"] = N_("Keep the reason under %(max)d characters.")
         if problems or chosen is None:
-            raise InvalidInput("The override was not saved.", problems)
+            raise InvalidInput(
+                N_("The override was not saved."),
+                problems,
+                params={
+                    "schemes": ", ".join(s.value for s in Scheme),
+                    "values": ", ".join(ALLOWED_VALUES[chosen]) if chosen is not None else "",
+                    "max": MAX_REVIEW_CHARS,
+                },
+            )
         with self._platform.unit_of_work(actor) as uow:
             profile = self._profile(uow.session, technology_id)
             computed = next(c for c in profile.classifications if c.scheme is chosen)
@@ -206,7 +217,7 @@ class EvaluationMixin(RegistryBase):
             except ValueError as error:
                 problems[key] = str(error)
         if problems:
-            raise InvalidInput("Some answers need correcting; nothing was saved.", problems)
+            raise InvalidInput(N_("Some answers need correcting; nothing was saved."), problems)
         with self._platform.unit_of_work(actor) as uow:
             now = uow.clock.now()
             assessment = self._assess(uow.session, technology_id, clean, now)

@@ -14,7 +14,7 @@ from withcare.domain.registry.interchange import (
     records_to_csv,
 )
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.registry.base import RegistryBase
 from withcare.services.registry.storage import _write
 
@@ -24,7 +24,10 @@ class ImportRefused(InvalidInput):
 
     def __init__(self, lines: Sequence[str]) -> None:
         super().__init__(
-            f"Nothing was imported: {len(lines)} problem(s) to fix.", {"file": "; ".join(lines)}
+            N_("Nothing was imported: %(count)d problem(s) to fix."),
+            # the lines are the file's own details, shown as they are (a %% keeps a % literal)
+            {"file": "; ".join(lines).replace("%", "%%")},
+            params={"count": len(lines)},
         )
         self.lines = tuple(lines)
 
@@ -40,11 +43,11 @@ class InterchangeMixin(RegistryBase):
         assert actor is not None
         if file_format not in ("json", "csv"):
             raise InvalidInput(
-                "Only JSON and CSV files can be imported.", {"file": "Use .json or .csv."}
+                N_("Only JSON and CSV files can be imported."), {"file": N_("Use .json or .csv.")}
             )
         if file_format == "csv" and kind not in RECORD_KINDS:
             raise InvalidInput(
-                "Say which records the CSV file holds.",
+                N_("Say which records the CSV file holds."),
                 {"kind": "Choose one of: " + ", ".join(RECORD_KINDS) + "."},
             )
         with self._platform.unit_of_work(actor) as uow:
@@ -70,13 +73,16 @@ class InterchangeMixin(RegistryBase):
     def export(self, actor: Actor | None, *, file_format: str, kind: str | None = None) -> str:
         authorise(actor, Permission.REGISTRY_EVALUATE)
         if file_format not in ("json", "csv"):
-            raise InvalidInput("Export as json or csv.", {"format": "Use json or csv."})
+            raise InvalidInput(N_("Export as json or csv."), {"format": N_("Use json or csv.")})
         if kind is not None and kind not in RECORD_KINDS:
             raise InvalidInput(
-                "Unknown record kind.", {"kind": "Choose one of: " + ", ".join(RECORD_KINDS) + "."}
+                N_("Unknown record kind."),
+                {"kind": "Choose one of: " + ", ".join(RECORD_KINDS) + "."},
             )
         if file_format == "csv" and kind is None:
-            raise InvalidInput("A CSV export holds one record kind.", {"kind": "Choose a kind."})
+            raise InvalidInput(
+                N_("A CSV export holds one record kind."), {"kind": N_("Choose a kind.")}
+            )
         with self._platform.unit_of_work(actor) as uow:
             bundle = self._bundle(uow.session, all_reviews=True)
             uow.audit.record(

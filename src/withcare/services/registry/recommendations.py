@@ -8,7 +8,7 @@ from withcare.db.models.registry import RegistryRecommendation, RegistryTechnolo
 from withcare.db.types import new_id
 from withcare.security.authorisation import Actor, Permission
 from withcare.security.field_encryption import FieldEncryptionError
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.registry.base import RegistryBase
 from withcare.services.registry.limits import MAX_NOTE_CHARS
 from withcare.services.registry.views import RecommendationView
@@ -66,11 +66,15 @@ class RecommendationsMixin(RegistryBase):
             assert actor is not None
             problems: dict[str, str] = {}
             if not technology_id or uow.session.get(RegistryTechnology, technology_id) is None:
-                problems["technology_id"] = "Choose a technology from the registry."
+                problems["technology_id"] = N_("Choose a technology from the registry.")
             if len(note) > MAX_NOTE_CHARS:
-                problems["note"] = f"Keep the note under {MAX_NOTE_CHARS} characters."
+                problems["note"] = N_("Keep the note under %(max)d characters.")
             if problems:
-                raise InvalidInput("The recommendation was not saved.", problems)
+                raise InvalidInput(
+                    N_("The recommendation was not saved."),
+                    problems,
+                    params={"max": MAX_NOTE_CHARS},
+                )
             row_id = new_id()
             row = RegistryRecommendation(
                 id=row_id,

@@ -17,7 +17,7 @@ from withcare.domain.registry.reviews import (
 )
 from withcare.domain.registry.vocabulary import ReviewState
 from withcare.security.authorisation import Actor, Permission, authorise
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.registry.base import RegistryBase
 from withcare.services.registry.limits import MAX_REVIEW_CHARS
 from withcare.services.registry.storage import _review_from_row, _reviewer_kind
@@ -34,13 +34,15 @@ class ReviewsMixin(RegistryBase):
         assert actor is not None
         problems: dict[str, str] = {}
         if rating is not None and not 1 <= rating <= 5:
-            problems["rating"] = "Choose a rating from 1 to 5, or leave it out."
+            problems["rating"] = N_("Choose a rating from 1 to 5, or leave it out.")
         if not text.strip():
-            problems["text"] = "Write your review."
+            problems["text"] = N_("Write your review.")
         elif len(text) > MAX_REVIEW_CHARS:
-            problems["text"] = f"Keep your review under {MAX_REVIEW_CHARS} characters."
+            problems["text"] = N_("Keep your review under %(max)d characters.")
         if problems:
-            raise InvalidInput("Your review was not sent.", problems)
+            raise InvalidInput(
+                N_("Your review was not sent."), problems, params={"max": MAX_REVIEW_CHARS}
+            )
         with self._platform.unit_of_work(actor) as uow:
             self._profile(uow.session, technology_id)
             row = RegistryReview(
@@ -97,21 +99,24 @@ class ReviewsMixin(RegistryBase):
         assert actor is not None
         if decision not in ("publish", "reject"):
             raise InvalidInput(
-                "Choose whether to publish or reject.", {"decision": "Choose publish or reject."}
+                N_("Choose whether to publish or reject."),
+                {"decision": N_("Choose publish or reject.")},
             )
         if decision == "reject" and not reason.strip():
             raise InvalidInput(
-                "A rejection needs a reason the reviewer can read.",
-                {"reason": "Say why the review is not published."},
+                N_("A rejection needs a reason the reviewer can read."),
+                {"reason": N_("Say why the review is not published.")},
             )
         if len(reason) > MAX_REVIEW_CHARS:
             raise InvalidInput(
-                "The reason is too long.", {"reason": f"Use under {MAX_REVIEW_CHARS} characters."}
+                N_("The reason is too long."),
+                {"reason": N_("Use under %(max)d characters.")},
+                params={"max": MAX_REVIEW_CHARS},
             )
         with self._platform.unit_of_work(actor) as uow:
             row = uow.session.get(RegistryReview, review_id)
             if row is None:
-                raise NotFound("There is no review with this id.")
+                raise NotFound(N_("There is no review with this id."))
             review = _review_from_row(row)
             now = max(uow.clock.now(), review.submitted_at)
             try:
@@ -151,13 +156,15 @@ class ReviewsMixin(RegistryBase):
         assert actor is not None
         problems: dict[str, str] = {}
         if not review_ids:
-            problems["review_ids"] = "Tick the reviews that led to the change."
+            problems["review_ids"] = N_("Tick the reviews that led to the change.")
         if not what_changed.strip():
-            problems["what_changed"] = "Say what changed."
+            problems["what_changed"] = N_("Say what changed.")
         elif len(what_changed) > MAX_REVIEW_CHARS:
-            problems["what_changed"] = f"Keep it under {MAX_REVIEW_CHARS} characters."
+            problems["what_changed"] = N_("Keep it under %(max)d characters.")
         if problems:
-            raise InvalidInput("Nothing was recorded.", problems)
+            raise InvalidInput(
+                N_("Nothing was recorded."), problems, params={"max": MAX_REVIEW_CHARS}
+            )
         with self._platform.unit_of_work(actor) as uow:
             self._profile(uow.session, technology_id)
             rows = [uow.session.get(RegistryReview, rid) for rid in dict.fromkeys(review_ids)]
@@ -168,8 +175,8 @@ class ReviewsMixin(RegistryBase):
             ]
             if len(reviews) != len(rows):
                 raise InvalidInput(
-                    "Some reviews are not reviews of this technology.",
-                    {"review_ids": "Tick only published reviews of this technology."},
+                    N_("Some reviews are not reviews of this technology."),
+                    {"review_ids": N_("Tick only published reviews of this technology.")},
                 )
             try:
                 response = respond_to_feedback(

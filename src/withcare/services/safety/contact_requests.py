@@ -10,7 +10,7 @@ from withcare.domain.care.modes import ContactMode
 from withcare.domain.safety import Actor as SafetyActor
 from withcare.domain.safety import ContactRequest, TimeOfDay, Urgency, raise_escalation
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import InvalidInput
+from withcare.services.errors import N_, InvalidInput
 from withcare.services.safety.constants import CONTACT_SOURCE
 from withcare.services.safety.rows import _contact_view
 from withcare.services.safety.store import EscalationStore
@@ -37,12 +37,12 @@ class ContactRequests(EscalationStore):
                 TimeOfDay.ANY_TIME,
             )
         except ValueError:
-            problems["times"] = "Choose times from the list."
+            problems["times"] = N_("Choose times from the list.")
             chosen_times = (TimeOfDay.ANY_TIME,)
         if not chosen_modes or not all(m.is_human for m in chosen_modes):
-            problems["modes"] = "Choose at least one way for us to contact you."
+            problems["modes"] = N_("Choose at least one way for us to contact you.")
         if problems:
-            raise InvalidInput("Please check your answers.", problems)
+            raise InvalidInput(N_("Please check your answers."), problems)
         request = ContactRequest(chosen_modes, chosen_times)
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CONTACT_REQUEST, person_id)

@@ -34,7 +34,7 @@ from withcare.domain.safety import (
 )
 from withcare.domain.safety import Actor as SafetyActor
 from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
-from withcare.services.errors import Conflict, InvalidInput
+from withcare.services.errors import N_, Conflict, InvalidInput
 from withcare.services.safety.constants import RECENT_SIGNALS
 from withcare.services.safety.rows import _contact_view, _LostRace, _signal_view, _to_domain
 from withcare.services.safety.store import EscalationStore
@@ -71,13 +71,15 @@ class ClinicianWorkflow(EscalationStore):
         try:
             event_kind = EventKind(kind)
         except ValueError:
-            raise InvalidInput("Choose what to do.") from None
+            raise InvalidInput(N_("Choose what to do.")) from None
         with self._platform.unit_of_work(actor) as uow:
             row = self._row_for(uow, actor, escalation_id)
             if expected_version is not None and expected_version != row.version:
                 raise Conflict(
-                    "Someone else changed this escalation while you were looking at it. "
-                    "Check what changed, then try again."
+                    N_(
+                        "Someone else changed this escalation while you were looking at it. "
+                        "Check what changed, then try again."
+                    )
                 )
             who = SafetyActor.staff(actor.user_id, actor.role)
             now = uow.clock.now()
@@ -85,15 +87,19 @@ class ClinicianWorkflow(EscalationStore):
             try:
                 transition = apply_event(_to_domain(uow, row), event, self.policy)
             except GuardFailedError as error:
-                raise InvalidInput(_guard_message(event_kind, str(error))) from None
+                raise _guard_refusal(event_kind, str(error)) from None
             except InvalidTransitionError as error:
-                raise Conflict(f"This cannot be done now: {error}") from None
+                raise Conflict(
+                    N_("This cannot be done now: %(reason)s"), params={"reason": str(error)}
+                ) from None
             try:
                 self._store(uow, row, transition)
             except _LostRace:
                 raise Conflict(
-                    "Someone else changed this escalation at the same moment. "
-                    "Check what changed, then try again."
+                    N_(
+                        "Someone else changed this escalation at the same moment. "
+                        "Check what changed, then try again."
+                    )
                 ) from None
             uow.audit.record(
                 actor,
@@ -130,30 +136,31 @@ class ClinicianWorkflow(EscalationStore):
                 return Event.record_action(who, now, Action(action or ""))
             except ValueError:
                 raise InvalidInput(
-                    "Choose the action you took.", {"action": "Choose an action from the list."}
+                    N_("Choose the action you took."),
+                    {"action": N_("Choose an action from the list.")},
                 ) from None
         if kind is EventKind.CLOSE_WITH_OUTCOME:
             try:
                 return Event.close(who, now, Outcome(outcome or ""))
             except ValueError:
                 raise InvalidInput(
-                    "Choose the outcome.", {"outcome": "Choose an outcome from the list."}
+                    N_("Choose the outcome."), {"outcome": N_("Choose an outcome from the list.")}
                 ) from None
         if kind is EventKind.HAND_OVER:
             target = uow.session.get(User, to_assignee) if to_assignee else None
             if target is None or not target.is_active:
                 raise InvalidInput(
-                    "Choose who to hand over to.", {"to": "Choose someone from the list."}
+                    N_("Choose who to hand over to."), {"to": N_("Choose someone from the list.")}
                 )
             candidates = {c.user_id for c in self._hand_over_candidates(uow, row)}
             if target.id not in candidates:
                 raise InvalidInput(
-                    "Choose who to hand over to.",
-                    {"to": "They cannot take this on: choose someone from the list."},
+                    N_("Choose who to hand over to."),
+                    {"to": N_("They cannot take this on: choose someone from the list.")},
                 )
             to_level = Level.SERVICE_MANAGER if target.role == Role.SERVICE_MANAGER.value else None
             return Event.hand_over(who, now, target.id, to_level)
-        raise InvalidInput("Only the deadline worker reports a missed deadline.")
+        raise InvalidInput(N_("Only the deadline worker reports a missed deadline."))
 
     def _hand_over_candidates(self, uow: UnitOfWork, row: EscalationRow) -> list[StaffChoice]:
         """Clinicians in the person's teams, duty clinicians and managers of the service."""
@@ -369,12 +376,14 @@ class ClinicianWorkflow(EscalationStore):
             return PersonSafety(person_id, open_views, signals, requests)
 
 
-def _guard_message(kind: EventKind, detail: str) -> str:
+def _guard_refusal(kind: EventKind, detail: str) -> InvalidInput:
     if kind is EventKind.CLOSE_WITH_OUTCOME and "acted before closing" in detail:
-        return (
-            "Record at least one action before closing "
-            "(unless it was a duplicate or raised in error)."
+        return InvalidInput(
+            N_(
+                "Record at least one action before closing "
+                "(unless it was a duplicate or raised in error)."
+            )
         )
     if kind is EventKind.HAND_OVER:
-        return "Choose someone else to hand over to."
-    return "This cannot be done: " + detail
+        return InvalidInput(N_("Choose someone else to hand over to."))
+    return InvalidInput(N_("This cannot be done: %(reason)s"), params={"reason": detail})

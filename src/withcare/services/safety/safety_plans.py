@@ -20,7 +20,7 @@ from withcare.domain.safety import (
     revise,
 )
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import Conflict, InvalidInput, NotFound
+from withcare.services.errors import N_, Conflict, InvalidInput, NotFound
 from withcare.services.safety.store import EscalationStore
 from withcare.services.safety.views import PlanVersionSummary, SafetyPlanView
 
@@ -58,7 +58,7 @@ class SafetyPlans(EscalationStore):
             if number is not None:
                 chosen = next((r for r in rows if r.number == number), None)
                 if chosen is None:
-                    raise NotFound("That version of the safety plan does not exist.")
+                    raise NotFound(N_("That version of the safety plan does not exist."))
             latest = self._plan_version(uow, chosen) if chosen else None
             changes: list[Any] = []
             if chosen is not None and chosen.number > 1:
@@ -106,8 +106,10 @@ class SafetyPlans(EscalationStore):
             ).scalar_one_or_none()
             if (last.number if last else 0) != (based_on or 0) and based_on is not None:
                 raise Conflict(
-                    "Someone saved a newer version of this plan while you were editing. "
-                    "Your changes were not saved: open the latest version and add them again."
+                    N_(
+                        "Someone saved a newer version of this plan while you were editing. "
+                        "Your changes were not saved: open the latest version and add them again."
+                    )
                 )
             now = uow.clock.now()
             try:

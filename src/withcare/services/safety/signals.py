@@ -26,7 +26,7 @@ from withcare.domain.safety import (
 )
 from withcare.domain.safety.signals import Response
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import NotFound
+from withcare.services.errors import N_, NotFound
 from withcare.services.events import RiskSignalRaised
 from withcare.services.safety.constants import FALLBACK_RULE_ID, UNSUPPORTED_LANGUAGE_RULE_ID
 from withcare.services.safety.store import EscalationStore
@@ -118,7 +118,7 @@ class SignalHandling(EscalationStore):
         # (PostgreSQL; SQLite already runs one writer at a time.)
         person = uow.session.get(Person, person_id, with_for_update=True)
         if person is None:
-            raise NotFound("That person could not be found.")
+            raise NotFound(N_("That person could not be found."))
         now = uow.clock.now()
         plan = plan_response(signals)
         escalation_id: str | None = None

@@ -12,6 +12,7 @@ from withcare.security import totp
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput, LoginFailed
 from withcare.web import i18n
+from withcare.web.forms import message_of, problems_of
 from withcare.web.guard import SESSION_COOKIE, guard, platform_of, session_of
 from withcare.web.middleware import LANGUAGE_COOKIE, is_https
 from withcare.web.templating import render
@@ -84,7 +85,7 @@ async def login(
             400,
             next=safe_next(next),
             email=email,
-            error=_(failure.message),
+            error=message_of(failure),
             problems={},
         )
     if result.needs_enrolment:
@@ -119,7 +120,7 @@ async def second_factor(
         platform_of(request).accounts.complete_second_factor(token, code)
     except LoginFailed as failure:
         return render(
-            request, "second_factor.html", 400, next=safe_next(next), error=_(failure.message)
+            request, "second_factor.html", 400, next=safe_next(next), error=message_of(failure)
         )
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -161,7 +162,7 @@ async def enrol(
             400,
             secret=secret,
             uri=totp.provisioning_uri(secret, info.email if info else ""),
-            error=_(error.problems.get("code", error.message)),
+            error=problems_of(error).get("code", message_of(error)),
         )
     return RedirectResponse("/", status_code=303)
 

@@ -12,7 +12,7 @@ from withcare.domain.care.modes import CareModePreference, DischargeReason
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.web import i18n
-from withcare.web.forms import problems_from
+from withcare.web.forms import message_of, problems_from, problems_of
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
 
@@ -57,7 +57,7 @@ async def decide(
     try:
         platform_of(request).consent.decide(actor, person_id, purpose, stream, action)
     except InvalidInput as error:
-        return _consent_page(request, actor, person_id, 400, _(error.message))
+        return _consent_page(request, actor, person_id, 400, message_of(error))
     return RedirectResponse(f"/people/{person_id}/consent?saved=1", status_code=303)
 
 
@@ -119,7 +119,7 @@ async def _choice_action(
     except InvalidInput as error:
         problems = problems_from(error)
         if "form" not in problems:
-            problems["form"] = _(error.message)
+            problems["form"] = message_of(error)
         return _choices_page(request, actor, person_id, 400, problems)
     return RedirectResponse(f"/people/{person_id}/care-choices?saved=1", status_code=303)
 
@@ -207,8 +207,8 @@ async def discharge(
             confirmation_reason=confirmation_reason,
         )
     except InvalidInput as error:
-        problems = {k: _(v) for k, v in error.problems.items()}
-        problems.setdefault("form", _(error.message))
+        problems = problems_of(error)
+        problems.setdefault("form", message_of(error))
         return _discharge_page(request, actor, person_id, episode_id, 400, problems, values)
     return RedirectResponse(f"/people/{person_id}?discharged=1", status_code=303)
 

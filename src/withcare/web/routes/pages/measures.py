@@ -7,6 +7,7 @@ forms, and "save and come back later" is a second submit button.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -26,7 +27,7 @@ from withcare.services.measures import (
     instrument_or_none,
 )
 from withcare.web import i18n
-from withcare.web.forms import problems_from
+from withcare.web.forms import message_of, problems_from, problems_of
 from withcare.web.guard import guard, platform_of
 from withcare.web.labels import N_
 from withcare.web.templating import env, render
@@ -273,10 +274,13 @@ def read_answers(instrument: Instrument, form: Any) -> list[int | str | None]:
     return answers
 
 
-def item_problems(instrument: Instrument, problems: dict[str, str]) -> dict[str, str]:
+def item_problems(
+    instrument: Instrument, error: InvalidInput, rename: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Translated messages naming each item (``item_3`` -> "Question 3: ...")."""
     shown: dict[str, str] = {}
-    for key, message in problems.items():
+    translated = problems_of(error)
+    for key, message in error.problems.items():
         if key.startswith("item_") and key[5:].isdigit():
             number = int(key[5:])
             if "choose an answer" in message:
@@ -286,7 +290,7 @@ def item_problems(instrument: Instrument, problems: dict[str, str]) -> dict[str,
                     "number": number
                 }
         else:
-            shown[key] = _(message)
+            shown[(rename or {}).get(key, key)] = translated[key]
     return shown
 
 
@@ -358,7 +362,7 @@ async def questionnaire_submit(
             **_worded(request, instrument),
             due=due,
             values=_values(answers),
-            problems=item_problems(instrument, error.problems),
+            problems=item_problems(instrument, error),
             saved=False,
         )
     if outcome.shows_crisis_page:
@@ -614,8 +618,9 @@ async def enter(
         except InvalidInput as error:
             problems = item_problems(
                 instrument,
-                {{"completed_at": "completed_on"}.get(k, k): v for k, v in error.problems.items()},
-            ) or {"form": _(error.message)}
+                error,
+                rename={"completed_at": "completed_on"},
+            ) or {"form": message_of(error)}
     return _enter_page(request, person_id, instrument, values, problems, 400)
 
 
@@ -663,9 +668,9 @@ async def record_licence(
         platform.measures.record_licence(actor, instrument_id, reference)
     except (InvalidInput, NotFound) as error:
         problems = (
-            {f"reference-{instrument_id}": _(error.problems.get("reference", error.message))}
+            {f"reference-{instrument_id}": problems_from(error).get("reference", message_of(error))}
             if isinstance(error, InvalidInput)
-            else {"form": _(error.message)}
+            else {"form": message_of(error)}
         )
         return render(
             request,

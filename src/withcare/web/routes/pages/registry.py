@@ -22,7 +22,7 @@ from withcare.services.errors import InvalidInput
 from withcare.services.pagination import PageRequest
 from withcare.services.registry import MAX_IMPORT_BYTES, ImportRefused, SavedAssessment
 from withcare.web import i18n
-from withcare.web.forms import problems_from
+from withcare.web.forms import message_of, problems_from, problems_of
 from withcare.web.guard import guard, platform_of
 from withcare.web.registry_labels import registry_label
 from withcare.web.templating import env, render
@@ -172,7 +172,7 @@ async def compare(
     try:
         comparison = service.compare(actor, chosen)
     except InvalidInput as error:
-        problems = {"ids": _(error.message)}
+        problems = {"ids": message_of(error)}
         return render(
             request,
             "registry_compare.html",
@@ -311,7 +311,7 @@ async def verify_fact(
     try:
         platform_of(request).registry.verify_fact(actor, technology_id, key)
     except InvalidInput as error:
-        problems = {"key": _(error.problems.get("key", error.message))}
+        problems = {"key": problems_of(error).get("key", message_of(error))}
         return _facts_page(request, actor, technology_id, 400, problems)
     return RedirectResponse(f"/technologies/{technology_id}/facts?done=verified", status_code=303)
 

@@ -23,7 +23,7 @@ from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import Conflict, InvalidInput
 from withcare.services.safety import PersonSafety, plan_from_form
 from withcare.web import i18n
-from withcare.web.forms import problems_from
+from withcare.web.forms import message_of, problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.labels import N_
 from withcare.web.templating import env, render
@@ -326,7 +326,7 @@ async def escalation_event(
         problems = problems_from(error)
         return _detail_page(request, actor, escalation_id, 400, problems)
     except Conflict as error:
-        return _detail_page(request, actor, escalation_id, 409, {"form": _(error.message)})
+        return _detail_page(request, actor, escalation_id, 409, {"form": message_of(error)})
     return RedirectResponse(f"/escalations/{escalation_id}?done={kind}", status_code=303)
 
 
@@ -412,7 +412,7 @@ async def safety_plan_save(
         from withcare.domain.safety import validate_plan
 
         problems = {f"{p.section.value}": _(p.message) for p in validate_plan(plan)} or {
-            "form": _(error.message)
+            "form": message_of(error)
         }
         return render(
             request,
