@@ -101,7 +101,8 @@ class AccountService:
         try:
             password_hash = passwords.hash_password(password)
         except passwords.WeakPassword as weak:
-            problems["password"] = str(weak)
+            problems["password"] = weak.msgid
+            params.update(weak.params)
         if not problems:
             existing = uow.session.execute(
                 select(User.id).where(func.lower(User.email) == email)

@@ -18,19 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, NotAuthenticated
 
 Translate = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue without translating it (it returns it unchanged).
-
-    Services do not know the reader's language (and must not import the web), so they raise
-    English text; ``make messages`` extracts every ``N_("...")`` into the Welsh catalogue and the
-    web translates the message when it shows it.
-    """
-    return message
 
 
 def _english(message: str) -> str:

@@ -6,12 +6,8 @@ Codes such as ``digital_self_help`` are for machines; people see "Digital self-h
 
 from __future__ import annotations
 
+from withcare.messages import N_
 from withcare.web.i18n import gettext
-
-
-def N_(message: str) -> str:  # the gettext convention for "mark, do not translate yet"
-    return message
-
 
 LABELS: dict[str, str] = {
     # contact modes and care preferences

@@ -6,8 +6,9 @@ underscores replaced, so nothing is ever hidden. The shared ``label`` filter is 
 
 from __future__ import annotations
 
+from withcare.messages import N_
 from withcare.web.i18n import gettext
-from withcare.web.labels import LABELS, N_
+from withcare.web.labels import LABELS
 
 REGISTRY_LABELS: dict[str, str] = {
     # technology kinds

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from withcare_testing.web import csrf_from
+from withcare_testing.web import csrf_from, log_in
 from withcare_testing.world import World
 
 
@@ -48,3 +48,29 @@ def test_a_message_with_a_value_is_translated_then_filled_in(
         f"mae wedi'i gloi am {minutes + 1} munud arall" in page
     )
     assert "Too many attempts" not in page
+
+
+def test_a_weak_password_is_explained_in_welsh_with_its_minimum(
+    client_factory: Callable[[], TestClient], web_world: World
+) -> None:
+    """The password rule lives in the security layer; its message still reaches a Welsh admin in
+    Welsh, with the minimum length filled in after translating."""
+    admin = log_in(client_factory(), web_world, web_world["admin"])
+    admin.cookies.set("wc_lang", "cy")
+    form = admin.get("/admin/users/new")
+    response = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf_from(form.text),
+            "email": "new.clinician@example.org",
+            "display_name": "Synthetic Clinician",
+            "role": "clinician",
+            "team_id": "",
+            "password": "short",
+        },
+        follow_redirects=False,
+    )
+    page = html.unescape(response.text)
+    assert response.status_code == 400
+    assert "Defnyddiwch o leiaf 12 nod; ymadrodd byr sydd hawsaf." in page
+    assert "a short phrase is easiest" not in page

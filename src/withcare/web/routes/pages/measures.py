@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from withcare.domain.consent import ConsentRequired
 from withcare.domain.measures import INSTRUMENT_IDS, Instrument, all_instruments
+from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import InvalidInput, NotFound
 from withcare.services.measures import (
@@ -29,7 +30,6 @@ from withcare.services.measures import (
 from withcare.web import i18n
 from withcare.web.forms import message_of, problems_from, problems_of
 from withcare.web.guard import guard, platform_of
-from withcare.web.labels import N_
 from withcare.web.templating import env, render
 
 router = APIRouter(include_in_schema=False)

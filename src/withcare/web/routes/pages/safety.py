@@ -19,13 +19,13 @@ from withcare.domain.care.modes import ContactMode
 from withcare.domain.roles import Role
 from withcare.domain.safety import Action, Outcome, Section, TimeOfDay, crisis_page
 from withcare.domain.safety.safety_plan import MAX_ENTRIES_PER_SECTION
+from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import Conflict, InvalidInput
 from withcare.services.safety import PersonSafety, plan_from_form
 from withcare.web import i18n
 from withcare.web.forms import message_of, problems_from
 from withcare.web.guard import guard, platform_of
-from withcare.web.labels import N_
 from withcare.web.templating import env, render
 
 router = APIRouter(include_in_schema=False)

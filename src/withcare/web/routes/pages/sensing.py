@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from withcare.domain.consent import ConsentRequired, DataStream
+from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import InvalidInput
 from withcare.services.measures import MeasuresOverview
@@ -22,7 +23,6 @@ from withcare.services.sensing import PLATFORMS, DayView, KeyFeature
 from withcare.web import i18n
 from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
-from withcare.web.labels import N_
 from withcare.web.templating import env, render
 
 router = APIRouter(include_in_schema=False)
