@@ -74,3 +74,22 @@ def test_a_weak_password_is_explained_in_welsh_with_its_minimum(
     assert response.status_code == 400
     assert "Defnyddiwch o leiaf 12 nod; ymadrodd byr sydd hawsaf." in page
     assert "a short phrase is easiest" not in page
+
+
+def test_a_licence_block_from_the_domain_is_explained_in_welsh(
+    client_factory: Callable[[], TestClient], web_world: World
+) -> None:
+    """The rule is the pure domain's; the instrument's name and the owner's terms are filled in
+    after translating, and the terms stay in the owner's own (English) words."""
+    clinician = log_in(client_factory(), web_world, web_world["clinician"])
+    clinician.cookies.set("wc_lang", "cy")
+    url = f"/people/{web_world.person_id}/measures/assign"
+    form = clinician.get(url)
+    blocked = clinician.post(
+        url,
+        data={"csrf_token": csrf_from(form.text), "instrument_id": "swemwbs", "schedule": "once"},
+    )
+    page = html.unescape(blocked.text)
+    assert blocked.status_code == 400
+    assert "Mae angen trwydded ar SWEMWBS cyn y gellir ei neilltuo" in page
+    assert "needs a licence before" not in page

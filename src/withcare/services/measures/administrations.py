@@ -10,7 +10,8 @@ from typing import Any
 
 from withcare.db.models import MeasureAdministration, MeasureAssignment
 from withcare.domain.consent import DataStream, Purpose
-from withcare.domain.measures import Instrument, ScoreResult, assignment_blocked_reason, score
+from withcare.domain.measures import Instrument, ScoreResult, score
+from withcare.domain.measures.licensing import BLOCKED_MESSAGE, licence_needed
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.events import RiskSignalRaised
@@ -67,9 +68,9 @@ def _signals(instrument_id: str, result: ScoreResult) -> _Signals:
 class AdministrationsMixin(AssignmentsMixin):
     def _licensed_for_self(self, uow: UnitOfWork, instrument: Instrument) -> None:
         """Unassigned self-completion is for freely usable instruments (or licensed ones) only."""
-        blocked = assignment_blocked_reason(instrument.id, self._licences(uow))
+        blocked = licence_needed(instrument.id, self._licences(uow))
         if blocked:
-            raise InvalidInput(blocked[0].upper() + blocked[1:] + ".", {"instrument_id": blocked})
+            raise InvalidInput(BLOCKED_MESSAGE, {"instrument_id": BLOCKED_MESSAGE}, params=blocked)
 
     def _check_assignment(
         self, uow: UnitOfWork, person_id: str, instrument_id: str, assignment_id: str | None

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from withcare.db.models import Contact, MeasureAdministration, MeasureAssignment, Person
 from withcare.domain.consent import DataStream, Purpose
-from withcare.domain.measures import INSTRUMENT_IDS, assignment_blocked_reason
+from withcare.domain.measures import INSTRUMENT_IDS
+from withcare.domain.measures.licensing import BLOCKED_MESSAGE, licence_needed
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.measures.base import _reason
@@ -42,13 +43,14 @@ class AssignmentsMixin(LicencesMixin):
             uow.authorise_person(Permission.PERSON_MEASURES_ASSIGN, person_id)
             assert actor is not None
             problems: dict[str, str] = {}
+            licence: dict[str, str] = {}
             instrument = instrument_or_none(instrument_id)
             if instrument is None or instrument_id not in INSTRUMENT_IDS:
                 problems["instrument_id"] = N_("Choose a questionnaire from the list.")
             else:
-                blocked = assignment_blocked_reason(instrument.id, self._licences(uow))
-                if blocked:
-                    problems["instrument_id"] = blocked[0].upper() + blocked[1:] + "."
+                licence = licence_needed(instrument.id, self._licences(uow)) or {}
+                if licence:
+                    problems["instrument_id"] = BLOCKED_MESSAGE
             try:
                 how = Schedule(schedule)
             except ValueError:
@@ -69,6 +71,7 @@ class AssignmentsMixin(LicencesMixin):
                     params={
                         "schedules": ", ".join(s.value for s in Schedule),
                         "max_days": MAX_WINDOW_DAYS,
+                        **licence,
                     },
                 )
             assert instrument is not None
