@@ -173,7 +173,7 @@ def test_the_clinician_journey_and_its_audit_trail(sworld: World, clock: Control
     safety.help_now(actor(sworld, "person"), sworld.person_id)
     clinician = actor(sworld, "clinician")
     [view] = safety.inbox(clinician)
-    with pytest.raises(Conflict):  # open work cannot be closed: acknowledge and act first
+    with pytest.raises(Conflict, match="Acknowledge this escalation first"):  # open work cannot
         safety.act(clinician, view.id, "close_with_outcome", outcome="safe_with_plan_in_place")
     clock.advance(timedelta(minutes=5))
     acknowledged = safety.act(clinician, view.id, "acknowledge", expected_version=1)
@@ -196,6 +196,8 @@ def test_the_clinician_journey_and_its_audit_trail(sworld: World, clock: Control
     ]
     assert safety.inbox(clinician) == []
     assert sworld.platform.safety.escalate_overdue("w1") == 0  # closed is never due
+    with pytest.raises(Conflict, match="This escalation is closed, so it cannot be changed"):
+        safety.act(clinician, view.id, "record_action", action="called_the_person")
 
 
 def test_only_the_care_team_duty_rota_and_managers_may_act(sworld: World) -> None:

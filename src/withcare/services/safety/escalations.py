@@ -88,10 +88,8 @@ class ClinicianWorkflow(EscalationStore):
                 transition = apply_event(_to_domain(uow, row), event, self.policy)
             except GuardFailedError as error:
                 raise _guard_refusal(event_kind, str(error)) from None
-            except InvalidTransitionError as error:
-                raise Conflict(
-                    N_("This cannot be done now: %(reason)s"), params={"reason": str(error)}
-                ) from None
+            except InvalidTransitionError:
+                raise _transition_refusal(EscalationState(row.state)) from None
             try:
                 self._store(uow, row, transition)
             except _LostRace:
@@ -374,6 +372,26 @@ class ClinicianWorkflow(EscalationStore):
                 reason="direct_care",
             )
             return PersonSafety(person_id, open_views, signals, requests)
+
+
+def _transition_refusal(state: EscalationState) -> Conflict:
+    """Why a step does not apply where the escalation now is, in words a clinician can act on
+    (the state machine's own reason is for developers and stays out of pages)."""
+    if state is EscalationState.CLOSED:
+        return Conflict(
+            N_(
+                "This escalation is closed, so it cannot be changed. If the person needs help "
+                "again, a new one is opened."
+            )
+        )
+    if state is EscalationState.OPEN:
+        return Conflict(N_("Acknowledge this escalation first: nobody has taken it on yet."))
+    return Conflict(
+        N_(
+            "That cannot be done at this stage of the escalation. Reload the page to see where "
+            "it stands."
+        )
+    )
 
 
 def _guard_refusal(kind: EventKind, detail: str) -> InvalidInput:
