@@ -132,8 +132,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print a second-factor code for a demo account (demo accounts only).
 
-        A code works once: once the current code has been used, this prints the next unused one,
-        and on a second line from when it works if that is not yet.
+        Each code works once; after use, this prints the next one and when it starts working.
         """
         platform = open_platform(data_dir, None)
         try:
