@@ -48,6 +48,8 @@ from withcare.domain.consent import DataStream, Purpose, check, load_documents
 from withcare.domain.consent.sensing_gate import SENSING_STREAMS
 from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor, Permission, authorise
+from withcare.sensing.features.mobility import MOBILITY_FEATURES
+from withcare.sensing.features.movement import MOVEMENT_FEATURES
 from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.unit_of_work import UnitOfWork
 
@@ -72,27 +74,9 @@ CONSENT_STREAMS: tuple[DataStream, ...] = (
 
 # Which consent item each output column comes from; unknown columns are never shown or exported.
 _META = {"participant", "date", "timezone", "platform", "day_hours"}
-_GPS = {
-    "obs_duration",
-    "obs_day",
-    "obs_night",
-    "home_time",
-    "dist_traveled",
-    "max_dist_home",
-    "radius",
-    "radius_of_gyration",
-    "diameter",
-    "num_sig_places",
-    "sig_place_time",
-    "entropy",
-    "norm_entropy",
-    "total_flight_time",
-    "total_pause_time",
-    "num_trips",
-    "av_trip_length",
-    "av_trip_duration",
-}
-_MOVEMENT = {"walking_time", "steps", "cadence", "active_minutes", "accel_observed_minutes"}
+# taken from the feature library itself, so a new feature is never silently hidden or exported
+_GPS = frozenset(MOBILITY_FEATURES)
+_MOVEMENT = frozenset(MOVEMENT_FEATURES)
 _LOGS_PREFIXES = ("calls_", "texts_", "power_state_", "num_", "total_mins_", "total_char_")
 
 
