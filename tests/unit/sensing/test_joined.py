@@ -64,3 +64,24 @@ def test_the_buffer_is_kept_between_calls_and_results_do_not_leak(tmp_path: Path
     kept = joined._local.buffer
     assert join_files([small], [0]).text == b"t,x\n9,9\n"  # nothing left over from the big file
     assert joined._local.buffer is kept
+
+
+def test_an_infinite_required_value_is_rejected_on_every_path(tmp_path: Path) -> None:
+    """The joined read, the one-file typed read and the text path share one rule: a required
+    float that is NaN or infinite makes the row unusable, counted with its reason."""
+    import polars as pl
+
+    from withcare.sensing.readers.base import read_canonical, read_many_canonical
+    from withcare.sensing.rejects import FileReport
+
+    mapping = {"t": ("timestamp", pl.Int64()), "lat": ("latitude", pl.Float64())}
+    good = write(tmp_path, "good.csv", b"timestamp,latitude\n1,51.5\n2,51.6\n")
+    bad = write(tmp_path, "bad.csv", b"timestamp,latitude\n3,inf\n4,51.7\n")
+    one = FileReport("bad.csv", "gps")
+    frame = read_canonical(bad, mapping, ("t", "lat"), one)
+    assert frame is not None and frame["t"].to_list() == [4]
+    assert one.rejected == {"unparseable latitude": 1}
+    reports = [FileReport("good.csv", "gps"), FileReport("bad.csv", "gps")]
+    both = read_many_canonical([good, bad], mapping, ("t", "lat"), reports)
+    assert both["t"].to_list() == [1, 2, 4]
+    assert reports[1].rejected == {"unparseable latitude": 1}

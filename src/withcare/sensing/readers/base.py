@@ -56,10 +56,6 @@ class ParticipantSource(Protocol):
 
     def platform(self) -> Platform: ...
 
-    def all_files(self) -> list[Path]:
-        """Every file that can influence the features."""
-        ...
-
     def file_stats(self) -> dict[str, list[int]]:
         """``{path relative to root: [size, mtime_ns]}`` of every such file (change detection)."""
         ...
@@ -182,14 +178,7 @@ def read_canonical(
     if frame.height == 0:
         report.notes.append("header only")
     report.rows_read += frame.height
-    invalid = pl.any_horizontal(
-        [
-            pl.col(name).is_null()
-            | (pl.col(name).is_nan() if mapping[name][1] == pl.Float64() else pl.lit(False))
-            for name in required
-        ]
-    )
-    flags = frame.select(invalid.alias("bad"))["bad"]
+    flags = frame.select(_invalid_required(mapping, required).alias("bad"))["bad"]
     if bool(flags.any()):
         # rare: redo the bookkeeping on the text path so that each reason is named
         report.rows_read -= frame.height
@@ -204,54 +193,19 @@ def read_many_canonical(
     required: tuple[str, ...],
     reports: list[FileReport],
 ) -> pl.DataFrame:
-    """Read many same-layout CSVs in one multi-threaded scan, with a ``_file`` column (position in
-    ``paths``). Files that the batch cannot take cleanly are re-read one by one with full bookkeeping,
-    so batching changes speed, never results."""
-    sources = [src for src, _ in mapping.values()]
+    """Read many same-layout CSVs as one text (see :mod:`withcare.sensing.readers.joined`), with a
+    ``_file`` column (position in ``paths``). Files that cannot be taken cleanly are re-read one by
+    one with full bookkeeping, so joining changes speed, never results."""
     nonempty = [i for i, p in enumerate(paths) if _size(p) > 0]
     for i in set(range(len(paths))) - set(nonempty):
         reports[i].notes.append("empty file")
     frames: list[pl.DataFrame] = []
-    retry: list[int] = []
     joined = _read_joined(paths, nonempty, mapping, required, reports)
-    if joined is not None:
+    if joined is None:
+        retry = nonempty  # nothing could be joined: every file takes the careful path
+    else:
         frames.append(joined[0])
-        nonempty, retry = [], joined[1]
-    if nonempty:
-        try:
-            batch = (
-                pl.scan_csv(
-                    [paths[i] for i in nonempty],
-                    schema_overrides=dict(mapping.values()),
-                    include_file_paths="_path",
-                )
-                .select([*sources, "_path"])
-                .collect()
-            )
-        except (pl.exceptions.PolarsError, OSError, ValueError):
-            retry = nonempty
-        else:
-            index = {str(paths[i]): i for i in nonempty}
-            batch = batch.rename({src: name for name, (src, _) in mapping.items()}).with_columns(
-                pl.col("_path").replace_strict(index, return_dtype=pl.Int32).alias("_file")
-            )
-            invalid = pl.any_horizontal(
-                [
-                    pl.col(n).is_null()
-                    | (pl.col(n).is_nan() if mapping[n][1] == pl.Float64() else pl.lit(False))
-                    for n in required
-                ]
-            )
-            bad_files = set(batch.filter(invalid)["_file"].unique().to_list())
-            retry = sorted(bad_files)
-            good = batch.filter(~pl.col("_file").is_in(retry)).drop("_path")
-            counts = dict(batch.group_by("_file").len().iter_rows())
-            for i in nonempty:
-                if i not in counts:
-                    reports[i].notes.append("header only")
-                elif i not in bad_files:
-                    reports[i].rows_read += int(counts[i])
-            frames.append(good)
+        retry = joined[1]
     for i in retry:
         one = read_canonical(paths[i], mapping, required, reports[i])
         if one is not None and one.width:
@@ -306,6 +260,20 @@ def _read_joined(
     if bad:
         frame = frame.filter(~pl.col("_file").is_in(sorted(bad)))
     return frame, sorted(set(retry) | bad)
+
+
+def _invalid_required(
+    mapping: dict[str, tuple[str, pl.DataType]], required: tuple[str, ...]
+) -> pl.Expr:
+    """True for a row missing a required value: null, or a float that is NaN or infinite (the same
+    rule as :func:`cast_columns` and :func:`_files_with_invalid_rows`)."""
+    return pl.any_horizontal(
+        [
+            pl.col(name).is_null()
+            | (~pl.col(name).is_finite() if mapping[name][1] == pl.Float64() else pl.lit(False))
+            for name in required
+        ]
+    )
 
 
 def _files_with_invalid_rows(frame: pl.DataFrame, required: tuple[str, ...]) -> set[int]:

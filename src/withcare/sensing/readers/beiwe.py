@@ -102,15 +102,6 @@ class BeiweParticipant:
         ]
         return sorted(found, key=lambda f: (f.hour_ms is None, f.hour_ms or 0, f.path.name))
 
-    def all_files(self) -> list[Path]:
-        return sorted(
-            path
-            for stream in (*STREAMS, "identifiers")
-            if (self._dir / stream).is_dir()
-            for path in (self._dir / stream).iterdir()
-            if path.suffix.lower() == ".csv"
-        )
-
     def file_stats(self) -> dict[str, list[int]]:
         stats: dict[str, list[int]] = {}
         for stream in (*STREAMS, "identifiers"):
