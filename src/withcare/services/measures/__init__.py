@@ -18,7 +18,11 @@ Rules kept here:
 """
 
 from withcare.services.measures.demo import DEMO_SEED, seed_demo_measures
-from withcare.services.measures.instruments import instrument_or_none, problems_by_item
+from withcare.services.measures.instruments import (
+    instrument_or_none,
+    problems_by_item,
+    require_instrument,
+)
 from withcare.services.measures.progress import course_so_far, trends
 from withcare.services.measures.service import MeasuresService
 from withcare.services.measures.views import (
@@ -70,6 +74,7 @@ __all__ = [
     "course_so_far",
     "instrument_or_none",
     "problems_by_item",
+    "require_instrument",
     "seed_demo_measures",
     "trends",
 ]

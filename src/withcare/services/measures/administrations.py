@@ -17,7 +17,7 @@ from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.events import RiskSignalRaised
 from withcare.services.measures.assignments import AssignmentsMixin
 from withcare.services.measures.base import _reason
-from withcare.services.measures.instruments import _instrument, problems_by_item
+from withcare.services.measures.instruments import problems_by_item, require_instrument
 from withcare.services.measures.views import (
     AdministrationView,
     DueItem,
@@ -88,7 +88,7 @@ class AdministrationsMixin(AssignmentsMixin):
         """What the person's form needs: the instrument, the open window and any saved answers."""
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_MEASURES_RESPOND, person_id)
-            instrument = _instrument(instrument_id)
+            instrument = require_instrument(instrument_id)
             self._platform.consent.require_flow(
                 uow,
                 person_id,
@@ -126,7 +126,7 @@ class AdministrationsMixin(AssignmentsMixin):
         """Keep answers so far and come back later; nothing is scored or shared yet."""
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_MEASURES_RESPOND, person_id)
-            instrument = _instrument(instrument_id)
+            instrument = require_instrument(instrument_id)
             values = _clean(instrument, responses)
             self._platform.consent.require_flow(
                 uow,
@@ -199,7 +199,7 @@ class AdministrationsMixin(AssignmentsMixin):
                     N_("Choose how the questionnaire was given."),
                     {"mode": N_("Choose paper, phone or in person.")},
                 )
-            instrument = _instrument(instrument_id)
+            instrument = require_instrument(instrument_id)
             result = score(instrument.id, list(responses))
             self._platform.consent.require_flow(
                 uow,

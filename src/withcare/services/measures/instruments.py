@@ -23,7 +23,8 @@ def instrument_or_none(instrument_id: str) -> Instrument | None:
         return None
 
 
-def _instrument(instrument_id: str) -> Instrument:
+def require_instrument(instrument_id: str) -> Instrument:
+    """The library instrument with this id, or :class:`NotFound` saying there is none."""
     found = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
     if found is None:
         raise NotFound(N_("There is no questionnaire with that name."))

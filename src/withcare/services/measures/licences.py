@@ -9,7 +9,7 @@ from withcare.domain.measures import all_instruments, assignment_blocked_reason
 from withcare.security.authorisation import Actor, Permission, authorise
 from withcare.services.errors import N_, InvalidInput
 from withcare.services.measures.base import MeasuresBase
-from withcare.services.measures.instruments import _instrument
+from withcare.services.measures.instruments import require_instrument
 from withcare.services.measures.views import InstrumentSummary
 from withcare.services.unit_of_work import UnitOfWork
 
@@ -40,7 +40,7 @@ class LicencesMixin(MeasuresBase):
         """An administrator records that the service holds an instrument's licence."""
         authorise(actor, Permission.INSTRUMENT_LICENCES_MANAGE)
         assert actor is not None
-        instrument = _instrument(instrument_id)
+        instrument = require_instrument(instrument_id)
         reference = reference.strip()
         if not reference or len(reference) > 200:
             raise InvalidInput(

@@ -15,14 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from withcare.domain.measures import INSTRUMENT_IDS, load_instrument
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.errors import NotFound
 from withcare.services.measures import (
     AdministrationView,
     AssignmentView,
     Mode,
     Schedule,
     SubmitOutcome,
-    instrument_or_none,
+    require_instrument,
 )
 from withcare.web.guard import actor_of, guard, platform_of
 from withcare.web.routes.api.schemas import Problem
@@ -295,9 +294,7 @@ async def instruments(
 async def instrument(
     instrument_id: str, actor: Actor | None = guard(Permission.PUBLIC)
 ) -> InstrumentDetailOut:
-    found = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
-    if found is None:
-        raise NotFound("There is no questionnaire with that id.")
+    found = require_instrument(instrument_id)
     return InstrumentDetailOut(
         id=found.id,
         name=found.name,

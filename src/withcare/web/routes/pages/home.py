@@ -13,8 +13,6 @@ from withcare.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-CRISIS_CONTACTS = "crisis_contacts.html"
-
 
 @router.get("/")
 async def home(request: Request, actor: Actor | None = guard(Permission.PUBLIC)) -> Response:

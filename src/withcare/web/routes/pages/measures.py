@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from withcare.domain.consent import ConsentRequired
-from withcare.domain.measures import INSTRUMENT_IDS, Instrument, all_instruments
+from withcare.domain.measures import Instrument, all_instruments
 from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import InvalidInput, NotFound
@@ -26,6 +26,7 @@ from withcare.services.measures import (
     Schedule,
     Trend,
     instrument_or_none,
+    require_instrument,
 )
 from withcare.web import i18n
 from withcare.web.forms import message_of, problems_from, problems_of
@@ -338,9 +339,7 @@ async def questionnaire_submit(
     platform = platform_of(request)
     measures = platform.measures
     measures.require_access(actor, person_id, Permission.PERSON_MEASURES_RESPOND)
-    instrument = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
-    if instrument is None:
-        raise NotFound("There is no questionnaire with that name.")
+    instrument = require_instrument(instrument_id)
     answers = read_answers(instrument, await request.form())
     assignment = assignment_id or None
     if action == "save":
@@ -572,9 +571,7 @@ async def enter_form(
 ) -> Response:
     platform = platform_of(request)
     platform.measures.require_access(actor, person_id, Permission.PERSON_MEASURES_ENTER)
-    instrument = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
-    if instrument is None:
-        raise NotFound("There is no questionnaire with that name.")
+    instrument = require_instrument(instrument_id)
     values = {"mode": "", "completed_on": platform.clock.now().strftime("%Y-%m-%d")}
     return _enter_page(request, person_id, instrument, values, {})
 
@@ -590,9 +587,7 @@ async def enter(
 ) -> Response:
     platform = platform_of(request)
     platform.measures.require_access(actor, person_id, Permission.PERSON_MEASURES_ENTER)
-    instrument = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
-    if instrument is None:
-        raise NotFound("There is no questionnaire with that name.")
+    instrument = require_instrument(instrument_id)
     answers = read_answers(instrument, await request.form())
     values = {"mode": mode, "completed_on": completed_on, **_values(answers)}
     problems: dict[str, str] = {}
@@ -634,9 +629,7 @@ async def instruments(request: Request, actor: Actor | None = guard(Permission.P
 async def printable(
     request: Request, instrument_id: str, actor: Actor | None = guard(Permission.PUBLIC)
 ) -> Response:
-    instrument = instrument_or_none(instrument_id) if instrument_id in INSTRUMENT_IDS else None
-    if instrument is None:
-        raise NotFound("There is no questionnaire with that name.")
+    instrument = require_instrument(instrument_id)
     return render(request, "measures_print.html", **_worded(request, instrument))
 
 

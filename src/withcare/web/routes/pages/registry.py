@@ -35,20 +35,6 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 Text = Annotated[str, Query(max_length=200)]
 PER_PAGE = 10
 
-# What each search box is called in the query string, for pagination links and the form.
-SEARCH_FIELDS = (
-    "q",
-    "condition",
-    "cost",
-    "platform",
-    "language",
-    "offline",
-    "accessibility",
-    "evidence",
-    "regulation",
-    "privacy",
-)
-
 
 def _filters(values: dict[str, str]) -> tuple[Filters, dict[str, str]]:
     """Read the search form; unknown choices are named, never silently ignored."""
