@@ -236,7 +236,7 @@ class AccountService:
                 return None
             row, user = found
             return SessionInfo(
-                actor=actor_for(uow.session, user, uow.clock.now()),
+                actor=actor_for(uow.session, user),
                 second_factor_done=row.second_factor_done,
                 needs_enrolment=user.totp_secret is None,
                 email=user.email,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,11 +117,9 @@ def proxy_consented(session: Session, person_id: str, at: datetime) -> bool:
     return check(history, PROXY_ACCESS.purpose, PROXY_ACCESS.stream, at).allowed
 
 
-def actor_for(session: Session, user: User, at: datetime | None = None) -> Actor:
-    """Build the actor for a user with the relationships that can grant access at ``at``.
-
-    Pass the unit of work's clock time; ``None`` (scripts and tests) means the wall clock.
-    """
+def actor_for(session: Session, user: User) -> Actor:
+    """Build the actor for a user with the relationships that can grant access (care teams, and
+    for a carer the grants they hold)."""
     role = Role(user.role)
     team_ids: frozenset[str] = frozenset()
     if role is Role.CLINICIAN:
@@ -141,10 +139,10 @@ def actor_for(session: Session, user: User, at: datetime | None = None) -> Actor
             proxy[grant.person_id] = proxy.get(grant.person_id, frozenset()) | frozenset(
                 grant.scopes.split()
             )
-        # only people who also allow proxy access as a consent item (issue 5); authorise_person
-        # checks again at the unit of work's own clock
-        moment = at or datetime.now(UTC)
-        proxy = {pid: s for pid, s in proxy.items() if proxy_consented(session, pid, moment)}
+        # The grants as they stood when the actor was built: which people the carer may be asked
+        # about. Whether a grant still holds, and whether the person allows proxy access as a
+        # consent item (issue 5), is decided live in ``UnitOfWork.authorise_person``, the one place
+        # carers are authorised, so it is not worked out here for every person on every request.
     return Actor(
         user_id=user.id,
         role=role,

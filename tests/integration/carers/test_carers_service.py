@@ -26,7 +26,7 @@ def actor(world: World, key: str) -> Actor:
     with world.platform.unit_of_work(None) as uow:
         user = uow.session.get(User, world[key].user_id)
         assert user is not None
-        return actor_for(uow.session, user, world.platform.clock.now())
+        return actor_for(uow.session, user)
 
 
 def new_carer(world: World, name: str = "Second Carer") -> Actor:
@@ -41,7 +41,7 @@ def new_carer(world: World, name: str = "Second Carer") -> Actor:
         )
         user = uow.session.get(User, created.user_id)
         assert user is not None
-        return actor_for(uow.session, user, world.platform.clock.now())
+        return actor_for(uow.session, user)
 
 
 def audit_actions(world: World) -> list[tuple[str, str, dict[str, object]]]:
