@@ -15,6 +15,7 @@ from withcare.db.models.registry import (
     RegistryFactVersion,
     RegistryRecommendation,
     RegistryReview,
+    RegistryTechnology,
 )
 from withcare.domain.registry.bundle import RECORD_KINDS, RegistryBundle
 from withcare.domain.registry.classification import ClassificationOutcome, Override, apply_override
@@ -96,6 +97,11 @@ class RegistryBase:
 
     def _profiles(self, session: Session) -> list[Profile]:
         return build_profiles(self._bundle(session))
+
+    def _require_technology(self, session: Session, technology_id: str) -> None:
+        """Refuse an unknown technology id with one lookup (no profile is built)."""
+        if session.get(RegistryTechnology, technology_id) is None:
+            raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _profile(self, session: Session, technology_id: str) -> Profile:
         for profile in self._profiles(session):

@@ -72,7 +72,7 @@ class EvaluationMixin(RegistryBase):
         authorise(actor, Permission.REGISTRY_EVALUATE)
         assert actor is not None
         with self._platform.unit_of_work(actor) as uow:
-            self._profile(uow.session, technology_id)
+            self._require_technology(uow.session, technology_id)
             ledger = _ledger(uow.session, technology_id)
             try:
                 updated = ledger.verify(

@@ -44,7 +44,7 @@ class ReviewsMixin(RegistryBase):
                 N_("Your review was not sent."), problems, params={"max": MAX_REVIEW_CHARS}
             )
         with self._platform.unit_of_work(actor) as uow:
-            self._profile(uow.session, technology_id)
+            self._require_technology(uow.session, technology_id)
             row = RegistryReview(
                 technology_id=technology_id,
                 reviewer_kind=_reviewer_kind(actor.role).value,
@@ -166,7 +166,7 @@ class ReviewsMixin(RegistryBase):
                 N_("Nothing was recorded."), problems, params={"max": MAX_REVIEW_CHARS}
             )
         with self._platform.unit_of_work(actor) as uow:
-            self._profile(uow.session, technology_id)
+            self._require_technology(uow.session, technology_id)
             rows = [uow.session.get(RegistryReview, rid) for rid in dict.fromkeys(review_ids)]
             reviews = [
                 _review_from_row(r)
