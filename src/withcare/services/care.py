@@ -13,6 +13,7 @@ from withcare.domain.care.modes import ContactMode
 from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
 from withcare.services.errors import N_, InvalidInput
 from withcare.services.pagination import Page, PageRequest
+from withcare.services.unit_of_work import access_reason
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
@@ -195,7 +196,7 @@ class CareService:
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return PersonRecord(
                 person_id=person.id,
@@ -346,11 +347,3 @@ class CareService:
                 details={"page": request.page},
             )
             return Page(items, request.page, request.per_page, total)
-
-
-def _reason(actor: Actor | None, person_id: str) -> str:
-    if actor is not None and actor.person_id == person_id:
-        return "self_access"
-    if actor is not None and str(actor.role) == "carer":
-        return "proxy_access"
-    return "direct_care"

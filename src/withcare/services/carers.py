@@ -29,7 +29,7 @@ from withcare.security.authorisation import (
     authorise,
 )
 from withcare.services.errors import N_, InvalidInput, NotFound
-from withcare.services.unit_of_work import UnitOfWork, proxy_consented
+from withcare.services.unit_of_work import UnitOfWork, access_reason, proxy_consented
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
@@ -171,7 +171,7 @@ class CarerService:
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={"carers": len(view.carers), "invitations": len(view.invitations)},
             )
             return view
@@ -403,9 +403,3 @@ def _claim(uow: UnitOfWork, invitation_id: str, user_id: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
-
-
-def _reason(actor: Actor | None, person_id: str) -> str:
-    if actor is not None and actor.person_id == person_id:
-        return "self_access"
-    return "direct_care"

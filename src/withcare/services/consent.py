@@ -40,7 +40,7 @@ from withcare.domain.roles import Role
 from withcare.security.authorisation import Actor as AuthActor
 from withcare.security.authorisation import Permission
 from withcare.services.errors import N_, InvalidInput
-from withcare.services.unit_of_work import UnitOfWork
+from withcare.services.unit_of_work import UnitOfWork, access_reason
 
 if TYPE_CHECKING:
     from withcare.services.platform import Platform
@@ -232,7 +232,7 @@ class ConsentService(ConsentPolicy):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return result
 
@@ -271,7 +271,7 @@ class ConsentService(ConsentPolicy):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={"resources": len(resources)},
             )
             return resources
@@ -289,14 +289,6 @@ def _effective_now(uow: UnitOfWork, history: ConsentHistory) -> datetime:
     """Now, or the latest decision if it was nudged a microsecond past now (see ``record``)."""
     now = uow.clock.now()
     return max(now, history.decisions[-1].at) if history.decisions else now
-
-
-def _reason(actor: AuthActor | None, person_id: str) -> str:
-    if actor is not None and actor.person_id == person_id:
-        return "self_access"
-    if actor is not None and actor.role is Role.CARER:
-        return "proxy_access"
-    return "direct_care"
 
 
 def _plain(message: str) -> str:

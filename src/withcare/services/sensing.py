@@ -51,7 +51,7 @@ from withcare.security.authorisation import Actor, Permission, authorise
 from withcare.sensing.features.mobility import MOBILITY_FEATURES
 from withcare.sensing.features.movement import MOVEMENT_FEATURES
 from withcare.services.errors import N_, InvalidInput, NotFound
-from withcare.services.unit_of_work import UnitOfWork
+from withcare.services.unit_of_work import UnitOfWork, access_reason
 
 if TYPE_CHECKING:
     from withcare.sensing.executors import RunSummary
@@ -179,12 +179,6 @@ def pseudonym(secret: bytes, person_id: str) -> str:
     """A stable, keyed pseudonym: nobody without the platform secret can link it to a person."""
     key = hmac.new(secret, b"withcare.sensing.research-pseudonym.v1", hashlib.sha256).digest()
     return "s-" + hmac.new(key, person_id.encode(), hashlib.sha256).hexdigest()[:20]
-
-
-def _reason(actor: Actor | None, person_id: str) -> str:
-    if actor is not None and actor.person_id == person_id:
-        return "self_access"
-    return "direct_care"
 
 
 def _number(value: str) -> float | None:
@@ -317,7 +311,7 @@ class SensingService:
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={"days": len(days), "hidden_days": hidden},
             )
             return PersonSensing(
@@ -502,7 +496,7 @@ def enrol_in(
         subject_type="person",
         subject_id=person_id,
         person_id=person_id,
-        reason=_reason(uow.actor, person_id),
+        reason=access_reason(uow.actor, person_id),
         details={"platform": platform},
     )
     return _enrolment_view(row)

@@ -72,6 +72,16 @@ class UnitOfWork:
         return context
 
 
+def access_reason(actor: Actor | None, person_id: str) -> str:
+    """The audit reason for ``actor`` touching ``person_id``'s record: their own, as a carer, or
+    for direct care (every other relationship that authorisation allows is care-team work)."""
+    if actor is not None and actor.person_id == person_id:
+        return "self_access"
+    if actor is not None and actor.role is Role.CARER:
+        return "proxy_access"
+    return "direct_care"
+
+
 def active_scopes(session: Session, carer_user_id: str, person_id: str) -> frozenset[str]:
     """The scopes a carer holds now for a person, from every grant not stopped."""
     rows = session.execute(

@@ -16,7 +16,6 @@ from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.events import RiskSignalRaised
 from withcare.services.measures.assignments import AssignmentsMixin
-from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import problems_by_item, require_instrument
 from withcare.services.measures.views import (
     AdministrationView,
@@ -25,7 +24,7 @@ from withcare.services.measures.views import (
     _administration_view,
 )
 from withcare.services.measures.vocabulary import DRAFT, SUBMITTED, Mode
-from withcare.services.unit_of_work import UnitOfWork
+from withcare.services.unit_of_work import UnitOfWork, access_reason
 
 
 @dataclass
@@ -111,7 +110,7 @@ class AdministrationsMixin(AssignmentsMixin):
                 subject_type="instrument",
                 subject_id=instrument.id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return instrument, due, saved
 
@@ -161,7 +160,7 @@ class AdministrationsMixin(AssignmentsMixin):
                 subject_type="measure_administration",
                 subject_id=row.id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={"instrument": instrument.id},
             )
             return row.id
@@ -262,7 +261,7 @@ class AdministrationsMixin(AssignmentsMixin):
                 subject_type="measure_administration",
                 subject_id=row.id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={
                     "instrument": instrument.id,
                     "mode": how.value,
@@ -319,6 +318,6 @@ class AdministrationsMixin(AssignmentsMixin):
                 subject_type="measure_administration",
                 subject_id=row.id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return _administration_view(row)

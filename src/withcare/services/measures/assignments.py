@@ -13,12 +13,11 @@ from withcare.domain.measures import INSTRUMENT_IDS
 from withcare.domain.measures.licensing import BLOCKED_MESSAGE, licence_needed
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, InvalidInput, NotFound
-from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import instrument_or_none
 from withcare.services.measures.licences import LicencesMixin
 from withcare.services.measures.views import AssignmentView, DueItem, ReminderDue, _assignment_view
 from withcare.services.measures.vocabulary import MAX_WINDOW_DAYS, SNOOZE, SUBMITTED, Schedule
-from withcare.services.unit_of_work import UnitOfWork
+from withcare.services.unit_of_work import UnitOfWork, access_reason
 
 
 @dataclass
@@ -125,7 +124,7 @@ class AssignmentsMixin(LicencesMixin):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return [_assignment_view(r) for r in rows]
 
@@ -232,7 +231,7 @@ class AssignmentsMixin(LicencesMixin):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return items
 
@@ -251,7 +250,7 @@ class AssignmentsMixin(LicencesMixin):
                 subject_type="measure_assignment",
                 subject_id=row.id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
             return until
 

@@ -15,14 +15,6 @@ if TYPE_CHECKING:
     from withcare.services.platform import Platform
 
 
-def _reason(actor: Actor | None, person_id: str) -> str:
-    if actor is not None and actor.person_id == person_id:
-        return "self_access"
-    if actor is not None and str(actor.role) == "carer":
-        return "proxy_access"
-    return "direct_care"
-
-
 class MeasuresBase:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform

@@ -12,10 +12,10 @@ from withcare.domain.measures import score
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, InvalidInput, NotFound
 from withcare.services.measures.administrations import AdministrationsMixin
-from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import instrument_or_none
 from withcare.services.measures.views import SubmitOutcome, _administration_view
 from withcare.services.measures.vocabulary import FHIR_SUBJECT, Mode
+from withcare.services.unit_of_work import access_reason
 
 
 class FhirExchangeMixin(AdministrationsMixin):
@@ -67,7 +67,7 @@ class FhirExchangeMixin(AdministrationsMixin):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
                 details={"administrations": len(views)},
             )
         administrations = [

@@ -13,7 +13,6 @@ from withcare.domain.measures import course_outcome, jacobson_truax
 from withcare.domain.measures.change import NoPublishedNormsError
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.measures.administrations import AdministrationsMixin
-from withcare.services.measures.base import _reason
 from withcare.services.measures.instruments import instrument_or_none
 from withcare.services.measures.views import (
     AdministrationView,
@@ -25,6 +24,7 @@ from withcare.services.measures.views import (
     _administration_view,
     _assignment_view,
 )
+from withcare.services.unit_of_work import access_reason
 
 
 def trends(views: Iterable[AdministrationView]) -> list[Trend]:
@@ -142,7 +142,7 @@ class ProgressMixin(AdministrationsMixin):
                 subject_type="person",
                 subject_id=person_id,
                 person_id=person_id,
-                reason=_reason(actor, person_id),
+                reason=access_reason(actor, person_id),
             )
         since = None
         if episode is not None:
