@@ -94,11 +94,15 @@ class MindLampParticipant:
         self._dir = root / participant
         self._cached: tuple[Path, pl.DataFrame | None, FileReport] | None = None
         self._platform: Platform = "unknown"
+        self._files: list[Path] | None = None
 
     def all_files(self) -> list[Path]:
-        return sorted(
-            p for p in self._dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-        )
+        """The participant's export files, listed once per reader (every stream asks)."""
+        if self._files is None:
+            self._files = sorted(
+                p for p in self._dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+            )
+        return self._files
 
     def file_stats(self) -> dict[str, list[int]]:
         stats: dict[str, list[int]] = {}
