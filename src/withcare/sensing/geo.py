@@ -37,7 +37,10 @@ def short_distance_m(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> 
     """Equirectangular distance in metres: within 0.01 % of the great circle below ~10 km, at a
     fraction of the cost, so it is used for the many fix-to-fix steps inside one day's bursts."""
     k = np.pi / 180.0
-    dlon = (lon2 - lon1 + 180.0) % 360.0 - 180.0  # across the antimeridian the short way
-    x = dlon * k * np.cos((lat1 + lat2) * (k / 2.0))
+    dlon = np.asarray(lon2 - lon1, dtype=np.float64)
+    if dlon.size and float(np.abs(dlon).max()) > 180.0:
+        # across the antimeridian the short way (a float modulo is slow, so only when needed)
+        dlon = (dlon + 180.0) % 360.0 - 180.0
+    x = dlon * (k * np.cos((lat1 + lat2) * (k / 2.0)))
     y = (lat2 - lat1) * k
     return np.asarray(EARTH_RADIUS_M * np.sqrt(x * x + y * y), dtype=np.float64)

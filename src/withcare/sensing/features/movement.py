@@ -59,11 +59,10 @@ def movement_features(frame: pl.DataFrame) -> dict[str, float]:
     sec_k = np.arange(sec_bout.size) - np.repeat(
         np.cumsum(bout_seconds) - bout_seconds, bout_seconds
     )
-    sec_start = bout_first[sec_bout] + FS * sec_k
-    second = grid_vm[sec_start[:, None] + np.arange(FS)]
-    ptp = second.max(axis=1) - second.min(axis=1)
-    moving = ptp >= MIN_PTP_G
-    freq = np.full(sec_start.size, np.nan)
+    # bouts hold whole seconds end to end, so the grid is one row of FS points per second
+    second = grid_vm.reshape(sec_bout.size, FS)
+    moving = _row_ptp(second) >= MIN_PTP_G
+    freq = np.full(sec_bout.size, np.nan)
     long_enough = bout_seconds[sec_bout] >= 3
     todo = np.flatnonzero(moving & long_enough)
     if todo.size:
@@ -74,8 +73,9 @@ def movement_features(frame: pl.DataFrame) -> dict[str, float]:
     walking = _long_runs(walking, sec_bout, MIN_WALK_S)
     walking_time = float(walking.sum())
     steps = float(freq[walking].sum())
-    minute = np.floor(grid_t[sec_start] / 60.0)
-    _, minute_id = np.unique(minute, return_inverse=True)  # seconds are few (one per 10 samples)
+    minute = np.floor(grid_t[::FS] / 60.0)
+    # seconds are in time order (bouts follow each other), so a minute's seconds are contiguous
+    minute_id = np.cumsum(np.r_[False, minute[1:] != minute[:-1]])
     share = np.bincount(minute_id, weights=moving) / np.bincount(minute_id)
     return {
         "walking_time": walking_time,
@@ -103,6 +103,17 @@ def _resample(
     offsets = np.arange(int(n_pts.sum())) - np.repeat(first, n_pts)
     grid_t = np.repeat(starts, n_pts) + offsets / FS
     return grid_t, np.interp(grid_t, t, vm), first, seconds
+
+
+def _row_ptp(rows: np.ndarray) -> np.ndarray:
+    """Peak-to-peak of each row of a narrow matrix: one pass per column is several times faster
+    than NumPy's reduction along a short axis (the day's 43,200 seconds x 10 samples)."""
+    high = rows[:, 0].copy()
+    low = high.copy()
+    for k in range(1, rows.shape[1]):
+        np.maximum(high, rows[:, k], out=high)
+        np.minimum(low, rows[:, k], out=low)
+    return np.asarray(high - low)
 
 
 def _dominant_frequency(windows: np.ndarray) -> np.ndarray:

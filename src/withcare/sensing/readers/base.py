@@ -196,11 +196,12 @@ def read_many_canonical(
     """Read many same-layout CSVs as one text (see :mod:`withcare.sensing.readers.joined`), with a
     ``_file`` column (position in ``paths``). Files that cannot be taken cleanly are re-read one by
     one with full bookkeeping, so joining changes speed, never results."""
-    nonempty = [i for i, p in enumerate(paths) if _size(p) > 0]
+    sizes = {i: _size(p) for i, p in enumerate(paths)}
+    nonempty = [i for i, size in sizes.items() if size > 0]
     for i in set(range(len(paths))) - set(nonempty):
         reports[i].notes.append("empty file")
     frames: list[pl.DataFrame] = []
-    joined = _read_joined(paths, nonempty, mapping, required, reports)
+    joined = _read_joined(paths, nonempty, mapping, required, reports, sizes)
     if joined is None:
         retry = nonempty  # nothing could be joined: every file takes the careful path
     else:
@@ -226,6 +227,7 @@ def _read_joined(
     mapping: dict[str, tuple[str, pl.DataType]],
     required: tuple[str, ...],
     reports: list[FileReport],
+    sizes: dict[int, int],
 ) -> tuple[pl.DataFrame, list[int]] | None:
     """Fastest path for many small files: join their bodies under one header and parse once.
 
@@ -233,7 +235,7 @@ def _read_joined(
     header, a row count that does not match the line count, a value that does not parse) returns the
     doubtful files for the careful path. Returns None when nothing could be joined.
     """
-    joined = join_files(paths, chosen)
+    joined = join_files(paths, chosen, sizes)
     taken, counts, retry = joined.taken, joined.counts, joined.retry
     if joined.header is None or not taken:
         return None

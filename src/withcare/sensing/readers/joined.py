@@ -54,11 +54,20 @@ def _newlines(buf: bytearray, start: int, end: int) -> int:
     return int(np.count_nonzero(np.frombuffer(buf, np.uint8, end - start, start) == 0x0A))
 
 
-def join_files(paths: list[Path], chosen: list[int]) -> JoinedText:
-    """Join the chosen files (positions in ``paths``) that share the first file's header."""
+def join_files(
+    paths: list[Path], chosen: list[int], known_sizes: dict[int, int] | None = None
+) -> JoinedText:
+    """Join the chosen files (positions in ``paths``) that share the first file's header.
+
+    ``known_sizes`` saves a second ``stat`` of files the caller has just looked at; a size that is
+    wrong by the time the file is read only sends that file to the careful path.
+    """
     out = JoinedText()
     sizes: dict[int, int] = {}
     for i in chosen:
+        if known_sizes is not None and i in known_sizes:
+            sizes[i] = known_sizes[i]
+            continue
         try:
             sizes[i] = os.stat(paths[i]).st_size
         except OSError:
