@@ -16,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from withcare.sensing.features.gps_chunks import CHUNK_SCHEMA, gps_chunks
+from withcare.sensing.features.gps_chunks import ChunkColumns, chunk_frame, gps_chunks
 from withcare.sensing.features.mobility import MOBILITY_FEATURES, mobility_features
 from withcare.sensing.features.movement import MOVEMENT_FEATURES, movement_features
 from withcare.sensing.features.quality import stream_quality
@@ -42,8 +42,12 @@ class DayParts:
     """Stage-one output of one participant: per-day columns and GPS chunks (tagged with their day)."""
 
     rows: dict[date, dict[str, float]] = field(default_factory=dict)
-    chunks: list[pl.DataFrame] = field(default_factory=list)
+    chunks: list[tuple[date, ChunkColumns]] = field(default_factory=list)
     reports: list[FileReport] = field(default_factory=list)
+
+    def chunk_frame(self) -> pl.DataFrame:
+        """Every day's chunks as one table with a ``day`` column."""
+        return chunk_frame(self.chunks)
 
 
 def feature_columns(streams: Iterable[str]) -> list[str]:
@@ -90,7 +94,7 @@ def stage_one(
                     gps_low_accuracy_fixes=result.low_accuracy,
                     gps_bad_fixes=result.bad_fixes,
                 )
-                parts.chunks.append(result.chunks.with_columns(pl.lit(day).alias("day")))
+                parts.chunks.append((day, result.chunks))
             elif stream == "accelerometer":
                 row.update(movement_features(frame))
             elif stream in social:
@@ -174,10 +178,7 @@ def participant_features(
     started = clock.perf_counter()
     chosen = [s for s in options.streams if streams is None or s in set(streams)]
     parts = stage_one(source, chosen, options)
-    chunks = (
-        pl.concat(parts.chunks)
-        if parts.chunks
-        else pl.DataFrame(schema={**CHUNK_SCHEMA, "day": pl.Date()})
+    table = stage_two(
+        source.participant, source.platform(), parts.rows, parts.chunk_frame(), chosen, options
     )
-    table = stage_two(source.participant, source.platform(), parts.rows, chunks, chosen, options)
     return table, parts.reports, clock.perf_counter() - started

@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 import polars as pl
 
-from withcare.sensing.features.gps_chunks import CHUNK_SCHEMA
 from withcare.sensing.options import FeatureOptions
 from withcare.sensing.pipeline import stage_one, stage_two
 from withcare.sensing.readers.base import RawFile
@@ -83,7 +82,7 @@ def _run(task: ParticipantTask) -> ParticipantOutcome:
         changed_days = None
     parts = stage_one(source, task.streams, task.options, only_days=changed_days)
     new_rows = _rows_frame(parts.rows)
-    new_chunks = pl.concat(parts.chunks) if parts.chunks else _empty_chunks()
+    new_chunks = parts.chunk_frame()
     if cached is not None and changed_days is not None:
         old_rows, old_chunks = cached
         keep_rows = old_rows.filter(~pl.col("date").is_in(sorted(changed_days)))
@@ -128,10 +127,6 @@ def _changed_days(
             return None
         days |= found
     return days
-
-
-def _empty_chunks() -> pl.DataFrame:
-    return pl.DataFrame(schema={**CHUNK_SCHEMA, "day": pl.Date()})
 
 
 def _rows_frame(rows: dict[date, dict[str, float]]) -> pl.DataFrame:

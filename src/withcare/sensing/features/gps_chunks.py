@@ -12,6 +12,7 @@ which is what later lets the study-wide stages run from a cache without re-readi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -55,12 +56,37 @@ class MobilityConfig:
     trip_min_m: float = 100.0
 
 
+#: A day's chunks as columns (the names of :data:`CHUNK_SCHEMA`): plain arrays, because building a
+#: small DataFrame per day costs more than the chunking; :func:`chunk_frame` makes one per participant.
+ChunkColumns = dict[str, np.ndarray]
+
+
 @dataclass(frozen=True)
 class ChunkResult:
-    chunks: pl.DataFrame
+    chunks: ChunkColumns
     fixes_used: int
     low_accuracy: int
     bad_fixes: int
+
+
+def chunk_frame(days: list[tuple[date, ChunkColumns]]) -> pl.DataFrame:
+    """One table of every day's chunks, with the local ``day`` each came from (empty: the schema)."""
+    schema = {**CHUNK_SCHEMA, "day": pl.Date()}
+    days = [(day, columns) for day, columns in days if columns["start"].size]
+    if not days:
+        return pl.DataFrame(schema=schema)
+    counts = [columns["start"].size for _, columns in days]
+    data: dict[str, object] = {
+        name: np.concatenate([columns[name] for _, columns in days]) for name in CHUNK_SCHEMA
+    }
+    data["day"] = np.repeat(np.array([day for day, _ in days], dtype="datetime64[D]"), counts)
+    return pl.DataFrame(data, schema=schema)
+
+
+def _no_chunks() -> ChunkColumns:
+    return {
+        name: np.zeros(0, dtype=bool if name == "moving" else np.float64) for name in CHUNK_SCHEMA
+    }
 
 
 def gps_chunks(frame: pl.DataFrame, config: MobilityConfig) -> ChunkResult:
@@ -76,7 +102,7 @@ def gps_chunks(frame: pl.DataFrame, config: MobilityConfig) -> ChunkResult:
     bad = int((~keep).sum())
     t, lat, lon = t[keep], lat[keep], lon[keep]
     if t.size == 0:
-        return ChunkResult(pl.DataFrame(schema=CHUNK_SCHEMA), 0, low_accuracy, bad)
+        return ChunkResult(_no_chunks(), 0, low_accuracy, bad)
     b = np.floor(t / config.bin_s).astype(np.int64)  # t is sorted, so bins are contiguous
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
     ends = np.r_[starts[1:], b.size]
@@ -134,7 +160,7 @@ def _not_spikes(t: Floats, lat: Floats, lon: Floats, config: MobilityConfig) -> 
     return keep
 
 
-def _chunk(bins: dict[str, np.ndarray], interval: float, config: MobilityConfig) -> pl.DataFrame:
+def _chunk(bins: dict[str, np.ndarray], interval: float, config: MobilityConfig) -> ChunkColumns:
     bt = bins["b"].astype(np.float64) * config.bin_s
     blat = bins["lat"]
     blon = bins["lon"]
@@ -159,19 +185,16 @@ def _chunk(bins: dict[str, np.ndarray], interval: float, config: MobilityConfig)
     moving = (count >= 2) & (
         (spread > config.pause_radius_m) | (displacement > config.pause_radius_m)
     )
-    return pl.DataFrame(
-        {
-            # observed time runs from the first fix to one sampling interval after the last
-            "start": bins["t0"][first],
-            "end": bins["t1"][last] + interval,
-            "moving": moving,
-            "lat": clat,
-            "lon": clon,
-            "lat0": blat[first],
-            "lon0": blon[first],
-            "lat1": blat[last],
-            "lon1": blon[last],
-            "path_m": np.where(moving, path, 0.0),
-        },
-        schema=CHUNK_SCHEMA,
-    )
+    return {
+        # observed time runs from the first fix to one sampling interval after the last
+        "start": bins["t0"][first],
+        "end": bins["t1"][last] + interval,
+        "moving": moving,
+        "lat": clat,
+        "lon": clon,
+        "lat0": blat[first],
+        "lon0": blon[first],
+        "lat1": blat[last],
+        "lon1": blon[last],
+        "path_m": np.where(moving, path, 0.0),
+    }
