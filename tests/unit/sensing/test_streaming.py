@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from withcare.sensing.readers.beiwe import BeiweParticipant
-from withcare.sensing.readers.days import iter_stream_days
+from withcare.sensing.readers.days import iter_stream_days, split_by_local_day
 from withcare.sensing.readers.mindlamp import MindLampParticipant
 from withcare.sensing.rejects import FileReport
 
@@ -75,3 +76,23 @@ def test_mindlamp_end_to_end_features(tmp_path: Path) -> None:
     assert table.height == 1
     assert abs(table["home_time"][0] - 24) < 0.2
     assert isinstance(MindLampParticipant(tmp_path / "raw", "u1").platform(), str)
+
+
+def test_splitting_by_local_day_is_the_same_for_rows_in_and_out_of_time_order() -> None:
+    # two London days across the spring clock change, plus rows either side of local midnight
+    t = [
+        ms("2024-03-30T23:30:00"),  # 23:30 GMT: 30 March
+        ms("2024-03-31T00:30:00"),  # 00:30 GMT: 31 March
+        ms("2024-03-31T22:59:00"),  # 23:59 BST: 31 March
+        ms("2024-03-31T23:01:00"),  # 00:01 BST: 1 April
+    ]
+    in_order = pl.DataFrame({"t": t, "i": [0, 1, 2, 3]})
+    shuffled = in_order[[3, 0, 2, 1]]
+    expected = {
+        date(2024, 3, 30): [0],
+        date(2024, 3, 31): [1, 2],
+        date(2024, 4, 1): [3],
+    }
+    for frame in (in_order, shuffled):
+        days = split_by_local_day(frame, "Europe/London")
+        assert {day: sorted(part["i"].to_list()) for day, part in days} == expected

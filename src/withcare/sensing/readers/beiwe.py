@@ -6,6 +6,7 @@ One file per stream per UTC hour, each with a header. Column names are Beiwe's o
 from __future__ import annotations
 
 import calendar
+import functools
 import os
 import re
 from datetime import UTC, datetime
@@ -68,8 +69,13 @@ _COLUMNS: Final[dict[Stream, tuple[dict[str, tuple[str, pl.DataType]], tuple[str
 _CALL_TYPES: Final = {"incoming call": "in", "outgoing call": "out", "missed call": "missed"}
 
 
+@functools.lru_cache(maxsize=65_536)
 def hour_of_name(name: str) -> int | None:
-    """UTC epoch ms of the hour a Beiwe file name claims, or None if the name is not Beiwe's."""
+    """UTC epoch ms of the hour a Beiwe file name claims, or None if the name is not Beiwe's.
+
+    Cached: every participant and stream of a study has files for the same hours, so the same few
+    thousand names recur (a pure function of the name, so the cache cannot go stale).
+    """
     match = _HOUR_NAME.search(name)
     if match is None:
         return None
