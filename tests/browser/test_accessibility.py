@@ -135,6 +135,7 @@ VISITS: dict[str, list[Visit]] = {
         Visit("shared record", P),
         Visit("link to a person with their code", "/carer/link"),
         Visit("link to a person, with a wrong code", "/carer/link", then=wrong_carer_code),
+        Visit("stop acting for a person (asked first)", "/carer/people/{person}/stop"),
         Visit("talk to a person", "/talk-to-a-person"),
         Visit("403 page", OTHER, 403),
     ],

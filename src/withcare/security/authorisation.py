@@ -58,7 +58,7 @@ class Permission(StrEnum):
     REGISTRY_EVALUATE = "registry.evaluate"
     PERSON_CARERS_READ = "person.carers.read"  # carers and proxy access
     PERSON_CARERS_MANAGE = "person.carers.manage"
-    CARER_LINK = "carer.link"  # not person-scoped: a carer enters a person's invitation code
+    CARER_LINK = "carer.link"  # not person-scoped: a carer links with a code, or steps away
     USERS_MANAGE = "users.manage"
     AUDIT_VERIFY = "audit.verify"
 

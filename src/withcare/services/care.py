@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person
 from withcare.domain.care.modes import ContactMode
-from withcare.security.authorisation import AccessDenied, Actor, Permission, authorise
+from withcare.security.authorisation import (
+    CARER_SCOPES,
+    AccessDenied,
+    Actor,
+    Permission,
+    authorise,
+)
 from withcare.services.errors import N_, InvalidInput
 from withcare.services.pagination import Page, PageRequest
 from withcare.services.unit_of_work import access_reason
@@ -29,6 +35,15 @@ class CaseloadRow:
     named_clinician: str
     episode_start: date | None
     last_contact: datetime | None
+
+
+@dataclass(frozen=True)
+class ActingFor:
+    """A person a carer acts for, and the scopes that work for this carer right now."""
+
+    person_id: str
+    name: str
+    scopes: tuple[str, ...]  # any of "view_measures", "view_record"
 
 
 @dataclass(frozen=True)
@@ -285,28 +300,38 @@ class CareService:
                 contact.id, occurred_at, contact_mode.value, duration_minutes, actor.display_name
             )
 
-    def people_i_act_for(self, actor: Actor | None) -> list[tuple[str, str]]:
-        """(person id, name) of everyone whose record this carer may view, for their home page."""
+    def people_i_act_for(self, actor: Actor | None) -> list[ActingFor]:
+        """Everyone this carer may act for now, with what they may see, for their home page.
+
+        A person who shared only their questionnaires is listed too (with only that to open): the
+        list goes by every scope a carer can hold, each checked live like any other request.
+        """
         authorise(actor, Permission.AUTHENTICATED)
         assert actor is not None
         with self._platform.unit_of_work(actor) as uow:
             found = []
             for person_id in sorted(actor.proxy_scopes):
-                try:
-                    uow.authorise_person(Permission.PERSON_READ, person_id)
-                except AccessDenied:
+                scopes: set[str] = set()
+                for permission, scope in CARER_SCOPES.items():
+                    if scope in scopes:
+                        continue
+                    try:
+                        uow.authorise_person(permission, person_id)
+                    except AccessDenied:
+                        continue
+                    scopes.add(scope)
+                person = uow.session.get(Person, person_id) if scopes else None
+                if person is None:
                     continue
-                person = uow.session.get(Person, person_id)
-                if person is not None:
-                    found.append((person_id, person.full_name))
-                    uow.audit.record(
-                        actor,
-                        "person.list",
-                        subject_type="person",
-                        subject_id=person_id,
-                        person_id=person_id,
-                        reason="proxy_access",
-                    )
+                found.append(ActingFor(person_id, person.full_name, tuple(sorted(scopes))))
+                uow.audit.record(
+                    actor,
+                    "person.list",
+                    subject_type="person",
+                    subject_id=person_id,
+                    person_id=person_id,
+                    reason="proxy_access",
+                )
             return found
 
     def access_history(

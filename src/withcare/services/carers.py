@@ -61,6 +61,7 @@ TOO_MANY_PENDING = N_(
 )
 NO_SUCH_CARER = N_("That carer cannot act for you any more, so there is nothing to change.")
 NO_SUCH_INVITATION = N_("That invitation has already been used, cancelled or has expired.")
+NOT_ACTING = N_("You do not act for this person any more, so there is nothing to stop.")
 
 
 @dataclass(frozen=True)
@@ -205,17 +206,7 @@ class CarerService:
         """End a carer's access now: their next request is refused."""
         with self._platform.unit_of_work(actor) as uow:
             uow.authorise_person(Permission.PERSON_CARERS_MANAGE, person_id)
-            grant = self._active_grant(uow, person_id, grant_id)
-            grant.revoked_at = uow.clock.now()
-            uow.audit.record(
-                actor,
-                "carer_access.end",
-                subject_type="proxy_grant",
-                subject_id=grant.id,
-                person_id=person_id,
-                reason="self_access",
-                details={"carer_user_id": grant.carer_user_id},
-            )
+            _end(uow, actor, self._active_grant(uow, person_id, grant_id), "person")
 
     def _active_grant(self, uow: UnitOfWork, person_id: str, grant_id: str) -> ProxyGrant:
         grant = uow.session.get(ProxyGrant, grant_id[:32])
@@ -335,14 +326,7 @@ class CarerService:
         replaced by the one the new invitation describes."""
         now = uow.clock.now()
         person_id = invitation.person_id
-        existing = uow.session.execute(
-            select(ProxyGrant).where(
-                ProxyGrant.person_id == person_id,
-                ProxyGrant.carer_user_id == actor.user_id,
-                ProxyGrant.revoked_at.is_(None),
-            )
-        ).scalars()
-        for old in existing:
+        for old in _active_grants(uow, person_id, actor.user_id):
             old.revoked_at = now
         grant = ProxyGrant(
             person_id=person_id,
@@ -372,6 +356,19 @@ class CarerService:
         )
         return Linked(person_id, grant.id, _ordered(grant.scopes))
 
+    def step_away(self, actor: Actor | None, person_id: str) -> None:
+        """A carer stops acting for a person, at once. Caring roles end for many reasons, and a
+        carer should not have to ask the person (or their team) to take their access away; to act
+        again they need a new code from the person. The person's list and audit log show it."""
+        authorise(actor, Permission.CARER_LINK)
+        assert actor is not None
+        with self._platform.unit_of_work(actor) as uow:
+            grants = _active_grants(uow, person_id[:32], actor.user_id)
+            if not grants:  # also for a person who does not exist: nothing is given away
+                raise NotFound(NOT_ACTING)
+            for grant in grants:
+                _end(uow, actor, grant, "carer")
+
     def wrong_codes(self, uow: UnitOfWork, user_id: str) -> int:
         """Codes this account sent that did not work, in the last ``WRONG_CODE_WINDOW``."""
         since = uow.clock.now() - WRONG_CODE_WINDOW
@@ -386,6 +383,32 @@ class CarerService:
                 )
             ).scalar_one()
         )
+
+
+def _active_grants(uow: UnitOfWork, person_id: str, carer_user_id: str) -> list[ProxyGrant]:
+    return list(
+        uow.session.execute(
+            select(ProxyGrant).where(
+                ProxyGrant.person_id == person_id,
+                ProxyGrant.carer_user_id == carer_user_id,
+                ProxyGrant.revoked_at.is_(None),
+            )
+        ).scalars()
+    )
+
+
+def _end(uow: UnitOfWork, actor: Actor | None, grant: ProxyGrant, ended_by: str) -> None:
+    """End a grant now, audited with who ended it (the person, or the carer stepping away)."""
+    grant.revoked_at = uow.clock.now()
+    uow.audit.record(
+        actor,
+        "carer_access.end",
+        subject_type="proxy_grant",
+        subject_id=grant.id,
+        person_id=grant.person_id,
+        reason="self_access" if ended_by == "person" else "proxy_access",
+        details={"carer_user_id": grant.carer_user_id, "ended_by": ended_by},
+    )
 
 
 def _claim(uow: UnitOfWork, invitation_id: str, user_id: str) -> bool:

@@ -229,3 +229,60 @@ def test_json_api(web_world: World, client_factory: Callable[[], TestClient]) ->
     assert len(seen["carers"]) == 1 and seen["invitations"] == []
     paths = create_app(web_world.platform).openapi()["paths"]
     assert "/api/v1/carer/link" in paths and "/api/v1/people/{person_id}/carers" in paths
+
+
+def test_carer_steps_away_after_being_asked(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    carer = log_in(client_factory(), web_world, web_world["carer"])
+    record = f"/people/{web_world.person_id}"
+    ask = f"/carer/people/{web_world.person_id}/stop"
+    home = carer.get("/").text
+    assert f'href="{record}"' in home and f'href="{ask}"' in home
+    assert f'href="{record}/measures"' not in home  # this carer may not see questionnaires
+
+    page = carer.get(ask)
+    assert page.status_code == 200 and "Stop acting for Testy Synthetic?" in page.text
+    token = csrf_from(page.text)
+    assert carer.post(ask).status_code == 403  # no CSRF token, no change
+    assert carer.get(record).status_code == 200
+
+    done = carer.post(ask, data={"csrf_token": token}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/?stopped=1"
+    assert carer.get(record).status_code == 403
+    after = carer.get("/?stopped=1").text
+    assert "You no longer act for that person." in after and f'href="{ask}"' not in after
+    assert carer.get(ask).status_code == 404
+    assert carer.post(ask, data={"csrf_token": token}).status_code == 404
+
+    person = log_in(client_factory(), web_world, web_world["person"])
+    assert "Carer" not in re.findall(
+        r'id="carer-[0-9a-f]+">([^<]+)<', person.get(f"{record}/carers").text
+    )
+
+
+def test_only_a_carer_can_ask_to_step_away(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    ask = f"/carer/people/{web_world.person_id}/stop"
+    for key in ("person", "clinician"):
+        client = log_in(client_factory(), web_world, web_world[key])
+        assert client.get(ask).status_code == 403, key
+    other = log_in(client_factory(), web_world, web_world["carer"])
+    assert other.get(f"/carer/people/{web_world.other_person_id}/stop").status_code == 404
+
+
+def test_carer_steps_away_through_the_api_and_in_welsh(
+    web_world: World, client_factory: Callable[[], TestClient]
+) -> None:
+    carer = log_in(client_factory(), web_world, web_world["carer"])
+    carer.cookies.set("wc_lang", "cy")
+    page = carer.get(f"/carer/people/{web_world.person_id}/stop")
+    assert '<html lang="cy">' in page.text and "Stop acting for" not in page.text
+    url = f"/api/v1/carer/people/{web_world.person_id}"
+    assert carer.delete(url, headers=api_headers(carer)).status_code == 204
+    assert carer.get(f"/api/v1/people/{web_world.person_id}").status_code == 403
+    again = carer.delete(url, headers=api_headers(carer))
+    assert again.status_code == 404 and "nothing to stop" in again.json()["error"]
+    paths = create_app(web_world.platform).openapi()["paths"]
+    assert "/api/v1/carer/people/{person_id}" in paths

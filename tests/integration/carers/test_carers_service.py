@@ -260,3 +260,64 @@ def test_erasure_stops_every_carer_and_cancels_waiting_codes(world: World) -> No
         world.platform.carers.link(new_carer(world), code)
     with pytest.raises(AccessDenied):
         world.platform.care.person_record(actor(world, "carer"), world.person_id)
+
+
+def test_a_carer_steps_away_at_once_and_the_person_sees_it(world: World) -> None:
+    carers, care = world.platform.carers, world.platform.care
+    carer = actor(world, "carer")
+    listed = care.people_i_act_for(carer)
+    assert [(p.person_id, p.scopes) for p in listed] == [(world.person_id, ("view_record",))]
+    care.person_record(carer, world.person_id)
+
+    carers.step_away(carer, world.person_id)
+    # the same signed-in carer is refused on their very next request
+    with pytest.raises(AccessDenied):
+        care.person_record(carer, world.person_id)
+    assert care.people_i_act_for(carer) == []
+    person = actor(world, "person")
+    assert carers.overview(person, world.person_id).carers == []
+    ended = [a for a in audit_actions(world) if a[0] == "carer_access.end"]
+    assert [details for _, _, details in ended] == [
+        {"carer_user_id": carer.user_id, "ended_by": "carer"}
+    ]
+    history = care.access_history(person, world.person_id, PageRequest()).items
+    assert any(e.action == "carer_access.end" and e.who == "Carer" for e in history)
+
+
+def test_stepping_away_again_or_from_a_stranger_gets_one_answer(world: World) -> None:
+    carer = actor(world, "carer")
+    world.platform.carers.step_away(carer, world.person_id)
+    for person_id in (world.person_id, world.other_person_id, "no-such-person"):
+        with pytest.raises(NotFound):
+            world.platform.carers.step_away(carer, person_id)
+
+
+def test_only_carers_step_away_and_only_from_their_own_grants(world: World) -> None:
+    for key in ("person", "clinician", "admin"):
+        with pytest.raises(AccessDenied):
+            world.platform.carers.step_away(actor(world, key), world.person_id)
+    # another carer stepping away leaves the world's carer acting
+    person = actor(world, "person")
+    second = new_carer(world)
+    world.platform.carers.link(
+        second, world.platform.carers.invite(person, world.person_id, ["view_record"]).code
+    )
+    world.platform.carers.step_away(second, world.person_id)
+    world.platform.care.person_record(actor(world, "carer"), world.person_id)
+
+
+def test_a_carer_who_may_only_see_questionnaires_is_listed_with_only_that(world: World) -> None:
+    person = actor(world, "person")
+    carer = new_carer(world)
+    world.platform.carers.link(
+        carer, world.platform.carers.invite(person, world.person_id, ["view_measures"]).code
+    )
+    with world.platform.unit_of_work(None) as uow:  # as at their next request, after linking
+        user = uow.session.get(User, carer.user_id)
+        assert user is not None
+        carer = actor_for(uow.session, user)
+    listed = world.platform.care.people_i_act_for(carer)
+    assert [(p.person_id, p.scopes) for p in listed] == [(world.person_id, ("view_measures",))]
+    world.platform.measures.overview(carer, world.person_id)
+    with pytest.raises(AccessDenied):
+        world.platform.care.person_record(carer, world.person_id)

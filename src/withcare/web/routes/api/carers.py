@@ -166,3 +166,13 @@ async def link(
     return LinkedOut(
         person_id=linked.person_id, grant_id=linked.grant_id, scopes=list(linked.scopes)
     )
+
+
+@router.delete("/carer/people/{person_id}", status_code=204)
+async def step_away(
+    request: Request, person_id: str, actor: Actor | None = guard(Permission.CARER_LINK)
+) -> Response:
+    """A carer stops acting for a person, at once (to act again they need a new code). 404 when
+    they do not act for this person."""
+    platform_of(request).carers.step_away(actor, person_id)
+    return Response(status_code=204)
