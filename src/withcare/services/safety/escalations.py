@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ from withcare.db.models import (
     EscalationEventRow,
     EscalationRow,
     NotificationRow,
+    Person,
     RiskSignalRow,
     TeamMembership,
     User,
@@ -187,28 +190,29 @@ class ClinicianWorkflow(EscalationStore):
             if u.role in (Role.CLINICIAN.value, Role.SERVICE_MANAGER.value)
         ]
 
-    def _may_handle(self, uow: UnitOfWork, actor: Actor, row: EscalationRow) -> bool:
-        """Care team, named owner, the duty rota (once escalated) or the service's managers."""
+    def _may_handle(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        row: EscalationRow,
+        facts: _HandlingFacts | None = None,
+    ) -> bool:
+        """Care team, named owner, the duty rota (once escalated) or the service's managers.
+
+        ``facts`` are the lookups read once for many rows (the inbox); without them they are
+        read for this row alone."""
         if actor.role is Role.SERVICE_MANAGER:
             return actor.service_id == row.service_id
         if actor.role is not Role.CLINICIAN:
             return False
         if row.assignee_id == actor.user_id:
             return True
-        if actor.team_ids & uow.person_context(row.person_id).team_ids:
+        if facts is None:
+            facts = _HandlingFacts(uow, actor, [row])
+        if actor.team_ids & facts.person_teams(row.person_id):
             return True
         if row.level != Level.NAMED_CLINICIAN.value:
-            on_duty = uow.session.execute(
-                select(TeamMembership.id)
-                .join(CareTeam, CareTeam.id == TeamMembership.team_id)
-                .where(
-                    TeamMembership.user_id == actor.user_id,
-                    TeamMembership.is_duty_clinician.is_(True),
-                    CareTeam.service_id == row.service_id,
-                )
-                .limit(1)
-            ).scalar_one_or_none()
-            return on_duty is not None
+            return facts.on_duty(row.service_id)
         return False
 
     def _row_for(self, uow: UnitOfWork, actor: Actor, escalation_id: str) -> EscalationRow:
@@ -225,10 +229,11 @@ class ClinicianWorkflow(EscalationStore):
             query = select(EscalationRow).where(EscalationRow.service_id == actor.service_id)
             if not include_closed:
                 query = query.where(EscalationRow.state != EscalationState.CLOSED.value)
-            rows = [
-                r for r in uow.session.execute(query).scalars() if self._may_handle(uow, actor, r)
-            ]
-            views = [self._view(uow, r) for r in rows]
+            found = list(uow.session.execute(query).scalars())
+            facts = _HandlingFacts(uow, actor, found)
+            rows = [r for r in found if self._may_handle(uow, actor, r, facts)]
+            with _people_and_assignees_loaded(uow, rows):
+                views = [self._view(uow, r) for r in rows]
             views.sort(
                 key=lambda v: (
                     not v.is_open,
@@ -372,6 +377,61 @@ class ClinicianWorkflow(EscalationStore):
                 reason="direct_care",
             )
             return PersonSafety(person_id, open_views, signals, requests)
+
+
+class _HandlingFacts:
+    """What ``_may_handle`` needs beyond the escalation rows, read once for all of them: the
+    teams of the rows' people (as ``uow.person_context`` reads them) and the services where the
+    actor is on the duty rota. Each is read on first use only, in one statement."""
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, rows: Sequence[EscalationRow]) -> None:
+        self._uow, self._actor = uow, actor
+        self._people = {r.person_id for r in rows}
+        self._teams: dict[str, frozenset[str]] | None = None
+        self._duty_services: frozenset[str] | None = None
+
+    def person_teams(self, person_id: str) -> frozenset[str]:
+        if self._teams is None:
+            teams: dict[str, set[str]] = {p: set() for p in self._people}
+            for pid, team_id in self._uow.session.execute(
+                select(Episode.person_id, Episode.team_id).where(
+                    Episode.person_id.in_(self._people)
+                )
+            ):
+                teams[pid].add(team_id)
+            self._teams = {p: frozenset(t) for p, t in teams.items()}
+        return self._teams[person_id]
+
+    def on_duty(self, service_id: str) -> bool:
+        if self._duty_services is None:
+            self._duty_services = frozenset(
+                self._uow.session.execute(
+                    select(CareTeam.service_id)
+                    .join(TeamMembership, TeamMembership.team_id == CareTeam.id)
+                    .where(
+                        TeamMembership.user_id == self._actor.user_id,
+                        TeamMembership.is_duty_clinician.is_(True),
+                    )
+                    .distinct()
+                ).scalars()
+            )
+        return service_id in self._duty_services
+
+
+@contextmanager
+def _people_and_assignees_loaded(uow: UnitOfWork, rows: Sequence[EscalationRow]) -> Iterator[None]:
+    """The rows' people and assignees, read in two statements and held for the block. ``_view``
+    reads them with ``session.get``, which the session's identity map then answers without a
+    statement of its own (the map holds objects weakly: hence holding them here)."""
+    people = {r.person_id for r in rows}
+    assignees = {r.assignee_id for r in rows if r.assignee_id}
+    held: list[object] = []
+    if people:
+        held += uow.session.execute(select(Person).where(Person.id.in_(people))).scalars()
+    if assignees:
+        held += uow.session.execute(select(User).where(User.id.in_(assignees))).scalars()
+    yield
+    held.clear()
 
 
 def _transition_refusal(state: EscalationState) -> Conflict:
