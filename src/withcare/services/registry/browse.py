@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from withcare.domain.registry.classification import ClassificationOutcome
 from withcare.domain.registry.privacy import privacy_profile
@@ -28,33 +29,23 @@ class BrowseMixin(RegistryBase):
 
     def search(self, actor: Actor | None, filters: Filters, request: PageRequest) -> Page[Profile]:
         authorise(actor, Permission.PUBLIC)
-        with self._platform.unit_of_work(actor) as uow:
-            found = search(self._profiles(uow.session), filters)
-        items = found[request.offset : request.offset + request.per_page]
-        return Page(items, request.page, request.per_page, len(found))
+        return _found(self._public_profiles(actor), filters, request)
 
     def options(self) -> SearchOptions:
-        with self._platform.unit_of_work(None) as uow:
-            profiles = self._profiles(uow.session)
+        return _options(self._public_profiles(None))
 
-        def listed(key: str) -> tuple[str, ...]:
-            values: set[str] = set()
-            for p in profiles:
-                value = p.facts.get(key)
-                if isinstance(value, tuple):
-                    values.update(value)
-                elif isinstance(value, str):
-                    values.add(value)
-            return tuple(sorted(values))
+    def search_with_options(
+        self, actor: Actor | None, filters: Filters, request: PageRequest
+    ) -> SearchPage:
+        """The search page's results and its filters' choices from one build of the profiles
+        (building them is most of the page's work)."""
+        authorise(actor, Permission.PUBLIC)
+        profiles = self._public_profiles(actor)
+        return SearchPage(_found(profiles, filters, request), _options(profiles))
 
-        conditions = sorted({c for p in profiles for c in p.conditions}, key=str.casefold)
-        return SearchOptions(
-            conditions=tuple(conditions),
-            cost_models=listed("access.cost_model"),
-            platforms=listed("access.platforms"),
-            languages=listed("access.languages"),
-            accessibility_features=listed("access.accessibility_features"),
-        )
+    def _public_profiles(self, actor: Actor | None) -> list[Profile]:
+        with self._platform.unit_of_work(actor) as uow:
+            return self._profiles(uow.session)
 
     def technology(self, actor: Actor | None, technology_id: str) -> TechnologyPage:
         authorise(actor, Permission.PUBLIC)
@@ -106,3 +97,38 @@ class BrowseMixin(RegistryBase):
         chosen = [by_id[i] for i in ids]
         rows = tuple((label, tuple(cells)) for label, cells in compare(chosen))
         return Comparison(tuple(chosen), rows)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results and the values each filter can take."""
+
+    results: Page[Profile]
+    options: SearchOptions
+
+
+def _found(profiles: list[Profile], filters: Filters, request: PageRequest) -> Page[Profile]:
+    found = search(profiles, filters)
+    items = found[request.offset : request.offset + request.per_page]
+    return Page(items, request.page, request.per_page, len(found))
+
+
+def _options(profiles: list[Profile]) -> SearchOptions:
+    def listed(key: str) -> tuple[str, ...]:
+        values: set[str] = set()
+        for p in profiles:
+            value = p.facts.get(key)
+            if isinstance(value, tuple):
+                values.update(value)
+            elif isinstance(value, str):
+                values.add(value)
+        return tuple(sorted(values))
+
+    conditions = sorted({c for p in profiles for c in p.conditions}, key=str.casefold)
+    return SearchOptions(
+        conditions=tuple(conditions),
+        cost_models=listed("access.cost_model"),
+        platforms=listed("access.platforms"),
+        languages=listed("access.languages"),
+        accessibility_features=listed("access.accessibility_features"),
+    )

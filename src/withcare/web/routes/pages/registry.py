@@ -101,7 +101,11 @@ async def technologies(
     }
     filters, problems = _filters(values)
     service = platform_of(request).registry
-    options = service.options()
+    if problems:
+        results, options = None, service.options()
+    else:  # one build of the registry's profiles for both the results and the filters' choices
+        found = service.search_with_options(actor, filters, PageRequest(page, PER_PAGE))
+        results, options = found.results, found.options
     pairs = {
         name: [(value, registry_label(value)) for value in getattr(options, name)]
         for name in ("cost_models", "platforms", "languages", "accessibility_features")
@@ -121,7 +125,6 @@ async def technologies(
             query="",
             filtered=True,
         )
-    results = service.search(actor, filters, PageRequest(page, PER_PAGE))
     query = urlencode({k: v for k, v in values.items() if v})
     return render(
         request,
