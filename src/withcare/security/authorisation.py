@@ -58,7 +58,8 @@ class Permission(StrEnum):
     REGISTRY_EVALUATE = "registry.evaluate"
     PERSON_CARERS_READ = "person.carers.read"  # carers and proxy access
     PERSON_CARERS_MANAGE = "person.carers.manage"
-    CARER_LINK = "carer.link"  # not person-scoped: a carer links with a code, or steps away
+    CARER_LINK = "carer.link"  # not person-scoped: a carer enters a person's invitation code
+    PERSON_CARER_STEP_AWAY = "person.carer.step_away"  # a carer stops acting for the person
     USERS_MANAGE = "users.manage"
     AUDIT_VERIFY = "audit.verify"
 
@@ -204,8 +205,16 @@ ROLE_PERMISSIONS = {
     Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CARERS_TEAM,
     Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.CARER_LINK},
 }
+# A carer can stop acting for a person they act for, whatever that person lets them see.
+ANY_CARER_SCOPE = "any"
+PERSON_SCOPED = PERSON_SCOPED | {Permission.PERSON_CARER_STEP_AWAY}
+CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_CARER_STEP_AWAY: ANY_CARER_SCOPE}
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.PERSON_CARER_STEP_AWAY},
+}
 # The scopes a person can give a carer: every scope some permission above asks for.
-CARER_SCOPE_NAMES: frozenset[str] = frozenset(CARER_SCOPES.values())
+CARER_SCOPE_NAMES: frozenset[str] = frozenset(CARER_SCOPES.values()) - {ANY_CARER_SCOPE}
 
 
 class AccessDenied(Exception):
@@ -266,9 +275,8 @@ def can(actor: Actor | None, permission: Permission, person: PersonContext | Non
         return permission in TEAM_PERMISSIONS and bool(actor.team_ids & person.team_ids)
     if actor.role is Role.CARER:
         needed = CARER_SCOPES.get(permission)
-        return needed is not None and needed in actor.proxy_scopes.get(
-            person.person_id, frozenset()
-        )
+        held = actor.proxy_scopes.get(person.person_id, frozenset())
+        return needed is not None and (needed in held or (needed == ANY_CARER_SCOPE and bool(held)))
     return False
 
 

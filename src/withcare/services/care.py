@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from withcare.db.models import AuditEvent, CareTeam, Contact, Episode, Person
 from withcare.domain.care.modes import ContactMode
 from withcare.security.authorisation import (
+    CARER_SCOPE_NAMES,
     CARER_SCOPES,
     AccessDenied,
     Actor,
@@ -313,7 +314,7 @@ class CareService:
             for person_id in sorted(actor.proxy_scopes):
                 scopes: set[str] = set()
                 for permission, scope in CARER_SCOPES.items():
-                    if scope in scopes:
+                    if scope in scopes or scope not in CARER_SCOPE_NAMES:
                         continue
                     try:
                         uow.authorise_person(permission, person_id)

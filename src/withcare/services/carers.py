@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
-from withcare.db.models import AuditEvent, ProxyGrant, ProxyInvitation
+from withcare.db.models import AuditEvent, Person, ProxyGrant, ProxyInvitation
 from withcare.security import invitation_codes
 from withcare.security.authorisation import (
     CARER_SCOPE_NAMES,
@@ -61,7 +61,6 @@ TOO_MANY_PENDING = N_(
 )
 NO_SUCH_CARER = N_("That carer cannot act for you any more, so there is nothing to change.")
 NO_SUCH_INVITATION = N_("That invitation has already been used, cancelled or has expired.")
-NOT_ACTING = N_("You do not act for this person any more, so there is nothing to stop.")
 
 
 @dataclass(frozen=True)
@@ -356,17 +355,22 @@ class CarerService:
         )
         return Linked(person_id, grant.id, _ordered(grant.scopes))
 
+    def acting_for(self, actor: Actor | None, person_id: str) -> str:
+        """The name of a person this carer acts for (to ask before they step away)."""
+        with self._platform.unit_of_work(actor) as uow:
+            uow.authorise_person(Permission.PERSON_CARER_STEP_AWAY, person_id)
+            person = uow.session.get(Person, person_id)
+            assert person is not None  # authorise_person refuses unknown people
+            return person.full_name
+
     def step_away(self, actor: Actor | None, person_id: str) -> None:
         """A carer stops acting for a person, at once. Caring roles end for many reasons, and a
         carer should not have to ask the person (or their team) to take their access away; to act
         again they need a new code from the person. The person's list and audit log show it."""
-        authorise(actor, Permission.CARER_LINK)
-        assert actor is not None
         with self._platform.unit_of_work(actor) as uow:
-            grants = _active_grants(uow, person_id[:32], actor.user_id)
-            if not grants:  # also for a person who does not exist: nothing is given away
-                raise NotFound(NOT_ACTING)
-            for grant in grants:
+            uow.authorise_person(Permission.PERSON_CARER_STEP_AWAY, person_id)
+            assert actor is not None
+            for grant in _active_grants(uow, person_id, actor.user_id):
                 _end(uow, actor, grant, "carer")
 
     def wrong_codes(self, uow: UnitOfWork, user_id: str) -> int:

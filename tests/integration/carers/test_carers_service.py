@@ -286,16 +286,21 @@ def test_a_carer_steps_away_at_once_and_the_person_sees_it(world: World) -> None
 
 def test_stepping_away_again_or_from_a_stranger_gets_one_answer(world: World) -> None:
     carer = actor(world, "carer")
+    assert world.platform.carers.acting_for(carer, world.person_id) == "Testy Synthetic"
     world.platform.carers.step_away(carer, world.person_id)
     for person_id in (world.person_id, world.other_person_id, "no-such-person"):
-        with pytest.raises(NotFound):
+        with pytest.raises(AccessDenied, match="You do not have access to this record."):
             world.platform.carers.step_away(carer, person_id)
+        with pytest.raises(AccessDenied, match="You do not have access to this record."):
+            world.platform.carers.acting_for(carer, person_id)
 
 
 def test_only_carers_step_away_and_only_from_their_own_grants(world: World) -> None:
-    for key in ("person", "clinician", "admin"):
+    for key in ("person", "clinician", "admin"):  # nobody but the carer: not even the person
         with pytest.raises(AccessDenied):
             world.platform.carers.step_away(actor(world, key), world.person_id)
+        with pytest.raises(AccessDenied):
+            world.platform.carers.acting_for(actor(world, key), world.person_id)
     # another carer stepping away leaves the world's carer acting
     person = actor(world, "person")
     second = new_carer(world)

@@ -170,9 +170,11 @@ async def link(
 
 @router.delete("/carer/people/{person_id}", status_code=204)
 async def step_away(
-    request: Request, person_id: str, actor: Actor | None = guard(Permission.CARER_LINK)
+    request: Request,
+    person_id: str,
+    actor: Actor | None = guard(Permission.PERSON_CARER_STEP_AWAY),
 ) -> Response:
-    """A carer stops acting for a person, at once (to act again they need a new code). 404 when
-    they do not act for this person."""
+    """A carer stops acting for a person, at once (to act again they need a new code). 403 when
+    they do not act for this person (or no longer)."""
     platform_of(request).carers.step_away(actor, person_id)
     return Response(status_code=204)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from withcare.security.authorisation import Actor, Permission
-from withcare.services.carers import NOT_ACTING, SCOPES
-from withcare.services.errors import InvalidInput, NotFound
+from withcare.services.carers import SCOPES
+from withcare.services.errors import InvalidInput
 from withcare.web.forms import problems_from
 from withcare.web.guard import guard, platform_of
 from withcare.web.templating import render
@@ -121,21 +121,20 @@ async def link(request: Request, actor: Actor | None = guard(Permission.CARER_LI
 
 @router.get("/carer/people/{person_id}/stop")
 async def step_away_form(
-    request: Request, person_id: str, actor: Actor | None = guard(Permission.CARER_LINK)
+    request: Request,
+    person_id: str,
+    actor: Actor | None = guard(Permission.PERSON_CARER_STEP_AWAY),
 ) -> Response:
     """Ask before stopping: the carer cannot undo it without a new code from the person."""
-    someone = next(
-        (p for p in platform_of(request).care.people_i_act_for(actor) if p.person_id == person_id),
-        None,
-    )
-    if someone is None:
-        raise NotFound(NOT_ACTING)
-    return render(request, "carers_step_away.html", person_id=person_id, name=someone.name)
+    name = platform_of(request).carers.acting_for(actor, person_id)
+    return render(request, "carers_step_away.html", person_id=person_id, name=name)
 
 
 @router.post("/carer/people/{person_id}/stop")
 async def step_away(
-    request: Request, person_id: str, actor: Actor | None = guard(Permission.CARER_LINK)
+    request: Request,
+    person_id: str,
+    actor: Actor | None = guard(Permission.PERSON_CARER_STEP_AWAY),
 ) -> Response:
     platform_of(request).carers.step_away(actor, person_id)
     return RedirectResponse("/?stopped=1", status_code=303)
