@@ -1,7 +1,8 @@
 """Reflow: at 320 CSS px (400% zoom) and 640 CSS px at 2x (200% zoom) nothing scrolls sideways.
 
 At both sizes the main heading, the navigation, the language switch and the log-out button stay on
-screen, readable and clickable, and no two controls overlap.
+screen, readable and clickable, and no two controls overlap. On a phone the links and log-out fold
+into a Menu (a ``details`` element, so it opens without JavaScript), checked open and folded.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, StorageState
-from tests.browser.support import ContextFactory, LiveSite, goto, horizontal_overflow
+from tests.browser.support import (
+    AXE,
+    ContextFactory,
+    LiveSite,
+    axe_scan,
+    goto,
+    horizontal_overflow,
+)
 
 PAGES: dict[str, list[str]] = {
     "anonymous": ["/", "/login", "/talk-to-a-person", "/no-such-page"],
@@ -36,7 +44,8 @@ CONTROLS = """() => {
   };
   const controls = [...document.querySelectorAll('header a, header button, main a, main button,'
     + ' main input:not([type=hidden]), main select')]
-    .filter(el => !el.closest('.visually-hidden') && !scrolls(el))
+    // checkVisibility: not rendered at all, like the links inside a folded menu (details)
+    .filter(el => !el.closest('.visually-hidden') && !scrolls(el) && el.checkVisibility())
     .map(el => ({el, r: el.getBoundingClientRect(), boxes: [...el.getClientRects()]}))
     .filter(({r}) => r.width > 0 && r.height > 0);
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
@@ -112,3 +121,43 @@ def test_the_reflow_check_catches_a_wide_element(new_context: ContextFactory) ->
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] > 320
     assert any(o.startswith("div#planted") for o in overflow["offenders"]), overflow
+
+
+def test_on_a_phone_the_links_fold_into_a_menu_that_opens_without_javascript(
+    new_context: ContextFactory, signed_in: Callable[[str], StorageState]
+) -> None:
+    """A person on a small phone sees "I need help now" and the start of the page on the first
+    screen; the links and log-out are one tap away, in a menu that needs no JavaScript."""
+    phone = new_context(
+        **SIZES["320px"], storage_state=signed_in("person"), java_script_enabled=False
+    ).new_page()
+    goto(phone, "/")
+    links = phone.get_by_role("navigation", name="Main")
+    menu = phone.locator("summary", has_text="Menu")
+    assert phone.get_by_role("button", name="I need help now").is_visible()
+    assert menu.is_visible() and not links.is_visible()
+    heading = phone.get_by_role("heading", level=1).bounding_box()
+    assert heading is not None and heading["y"] < 280, heading  # was below 400 px before
+    menu.click()
+    assert links.is_visible() and phone.get_by_role("button", name="Log out").is_visible()
+    assert links.get_by_role("link", name="My safety plan").is_visible()
+
+    desk = new_context(storage_state=signed_in("person")).new_page()
+    goto(desk, "/")
+    assert desk.get_by_role("navigation", name="Main").is_visible()
+    assert not desk.locator("summary", has_text="Menu").is_visible()
+    assert desk.get_by_role("navigation", name="Main").count() == 1  # the folded copy is not shown
+
+
+def test_the_open_menu_passes_the_layout_checks_and_axe(
+    new_context: ContextFactory, signed_in: Callable[[str], StorageState]
+) -> None:
+    context = new_context(**SIZES["320px"], storage_state=signed_in("clinician"))
+    context.add_init_script(path=str(AXE))  # keeps the app's strict CSP, as the axe tests do
+    page = context.new_page()
+    goto(page, "/caseload")
+    assert axe_scan(page, "caseload on a phone, menu folded") == []
+    page.locator("summary", has_text="Menu").click()
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    assert page.evaluate(CONTROLS) == []
+    assert axe_scan(page, "caseload on a phone, menu open") == []
