@@ -41,10 +41,18 @@ class UnitOfWork:
 
     def person_context(self, person_id: str) -> PersonContext:
         """The relationship facts for ``person_id``: the teams of all their episodes."""
-        teams = self.session.execute(
-            select(Episode.team_id).where(Episode.person_id == person_id)
-        ).scalars()
-        return PersonContext(person_id=person_id, team_ids=frozenset(teams))
+        return self.person_contexts([person_id])[person_id]
+
+    def person_contexts(self, person_ids: Iterable[str]) -> dict[str, PersonContext]:
+        """:meth:`person_context` for many people in one statement (lists of many people)."""
+        teams: dict[str, set[str]] = {person_id: set() for person_id in person_ids}
+        if teams:
+            found = self.session.execute(
+                select(Episode.person_id, Episode.team_id).where(Episode.person_id.in_(teams))
+            )
+            for person_id, team_id in found:
+                teams[person_id].add(team_id)
+        return {p: PersonContext(person_id=p, team_ids=frozenset(t)) for p, t in teams.items()}
 
     def authorise_person(self, permission: Permission, person_id: str) -> PersonContext:
         """Authorise access to one person's data; unknown people are refused the same way as

@@ -392,14 +392,8 @@ class _HandlingFacts:
 
     def person_teams(self, person_id: str) -> frozenset[str]:
         if self._teams is None:
-            teams: dict[str, set[str]] = {p: set() for p in self._people}
-            for pid, team_id in self._uow.session.execute(
-                select(Episode.person_id, Episode.team_id).where(
-                    Episode.person_id.in_(self._people)
-                )
-            ):
-                teams[pid].add(team_id)
-            self._teams = {p: frozenset(t) for p, t in teams.items()}
+            contexts = self._uow.person_contexts(self._people)
+            self._teams = {p: context.team_ids for p, context in contexts.items()}
         return self._teams[person_id]
 
     def on_duty(self, service_id: str) -> bool:
