@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from withcare.domain.measures.scoring import score_text
 from withcare.domain.roles import Role
 from withcare.insights.disclosure import SUPPRESSION_THRESHOLD
 from withcare.security.authorisation import Actor
@@ -42,6 +43,7 @@ env.filters["date"] = _date
 env.filters["label"] = label
 env.globals["small_number_threshold"] = SUPPRESSION_THRESHOLD  # one rule: insights.disclosure
 env.filters["action_label"] = action_label
+env.filters["score_text"] = score_text  # questionnaire totals, on measures and sensing pages
 
 
 @dataclass(frozen=True)

@@ -289,9 +289,9 @@ def test_stepping_away_again_or_from_a_stranger_gets_one_answer(world: World) ->
     assert world.platform.carers.acting_for(carer, world.person_id) == "Testy Synthetic"
     world.platform.carers.step_away(carer, world.person_id)
     for person_id in (world.person_id, world.other_person_id, "no-such-person"):
-        with pytest.raises(AccessDenied, match="You do not have access to this record."):
+        with pytest.raises(AccessDenied, match="You do not have access to this record"):
             world.platform.carers.step_away(carer, person_id)
-        with pytest.raises(AccessDenied, match="You do not have access to this record."):
+        with pytest.raises(AccessDenied, match="You do not have access to this record"):
             world.platform.carers.acting_for(carer, person_id)
 
 

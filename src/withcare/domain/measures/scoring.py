@@ -329,3 +329,11 @@ def _invalid(
         subscales={sub.name: None for sub in instrument.subscales},
         extras=extras,
     )
+
+
+def score_text(total: float | None) -> str:
+    """A total as people read it: whole numbers without ".0", pro-rated totals to six significant
+    figures ("13.5", not "13.500000000000002"); empty when there is no valid total."""
+    if total is None:
+        return ""
+    return str(int(total)) if float(total).is_integer() else f"{total:g}"

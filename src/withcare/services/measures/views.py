@@ -9,6 +9,7 @@ from typing import Any
 
 from withcare.db.models import MeasureAdministration, MeasureAssignment
 from withcare.domain.measures.outcomes import CourseOutcome
+from withcare.domain.measures.scoring import score_text
 from withcare.services.measures.instruments import instrument_or_none
 
 
@@ -77,9 +78,7 @@ class AdministrationView:
 
     @property
     def total_display(self) -> str:
-        if self.total is None:
-            return ""
-        return str(int(self.total)) if float(self.total).is_integer() else f"{self.total:g}"
+        return score_text(self.total)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from withcare.domain.consent import ConsentRequired
 from withcare.domain.measures import Instrument, all_instruments
+from withcare.domain.measures.scoring import score_text
 from withcare.messages import N_
 from withcare.security.authorisation import AccessDenied, Actor, Permission
 from withcare.services.errors import InvalidInput, NotFound
@@ -202,8 +203,9 @@ def chart(trend: Trend) -> Chart:
             if len(trend.points) == 1
             else round(LEFT + plot_w * (point.at.timestamp() - first) / width, 1)
         )
-        total = int(point.total) if float(point.total).is_integer() else point.total
-        parts = [f"{point.at:%d/%m/%Y}: {total} ({severity_text(point.severity)})"]
+        parts = [
+            f"{point.at:%d/%m/%Y}: {score_text(point.total)} ({severity_text(point.severity)})"
+        ]
         if point.change:
             parts.append(change_text(point.change))
         if point.risk_flag:
