@@ -90,6 +90,3 @@ class ConsentHistory:
             if decision.item == item:
                 found = decision
         return found
-
-    def for_item(self, item: ConsentItem) -> tuple[ConsentDecision, ...]:
-        return tuple(d for d in self.decisions if d.item == item)

@@ -128,10 +128,6 @@ class FactEntry:
     provenance: Provenance
     note: str | None = None
 
-    @property
-    def is_retraction(self) -> bool:
-        return self.value is None
-
 
 class FactPermissionError(PermissionError):
     """Raised when someone without the evaluator role tries to verify a fact."""
@@ -248,11 +244,6 @@ def validate_answers(answers: Mapping[str, object]) -> tuple[dict[str, FactValue
         except ValueError as error:
             problems.append(str(error))
     return valid, problems
-
-
-def keys_in_groups(groups: Iterable[str]) -> list[str]:
-    wanted = set(groups)
-    return [key for key, d in fact_catalogue().items() if d.group in wanted]
 
 
 def ledger_from_facts(

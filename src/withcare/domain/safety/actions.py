@@ -27,16 +27,6 @@ class Action(StrEnum):
     REVIEWED_THE_RECORD = "reviewed_the_record"
     OTHER = "other"
 
-    @property
-    def reached_the_person(self) -> bool:
-        """Whether a human from the care team actually made contact (counts for P2)."""
-        return self in _REACHED
-
-
-_REACHED = frozenset(
-    {Action.CALLED_THE_PERSON, Action.SAW_THE_PERSON, Action.VIDEO_CALL_WITH_THE_PERSON}
-)
-
 
 class Outcome(StrEnum):
     SAFE_WITH_PLAN_IN_PLACE = "safe_with_plan_in_place"
