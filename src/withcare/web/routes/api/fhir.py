@@ -19,15 +19,10 @@ from withcare.domain.measures import fhir as measures_fhir
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import InvalidInput, NotFound
 from withcare.web.guard import actor_of, guard, platform_of
-from withcare.web.routes.api.schemas import Problem
+from withcare.web.routes.api.schemas import error_responses
 
 FHIR_JSON = "application/fhir+json"
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Problem, "description": "Not logged in"},
-    403: {"model": Problem, "description": "No access, or the person declined (consent)"},
-    404: {"model": Problem, "description": "Not found"},
-    422: {"model": Problem, "description": "Invalid input"},
-}
+ERRORS = error_responses(forbidden="No access, or the person declined (consent)")
 RESOURCE: dict[int | str, dict[str, Any]] = {
     200: {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}
 }

@@ -24,14 +24,9 @@ from withcare.services.measures import (
     require_instrument,
 )
 from withcare.web.guard import actor_of, guard, platform_of
-from withcare.web.routes.api.schemas import Problem
+from withcare.web.routes.api.schemas import error_responses
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Problem, "description": "Not logged in"},
-    403: {"model": Problem, "description": "No access, or the person declined (consent)"},
-    404: {"model": Problem, "description": "Not found"},
-    422: {"model": Problem, "description": "Invalid input"},
-}
+ERRORS = error_responses(forbidden="No access, or the person declined (consent)")
 router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["measures"])
 
 InstrumentId = Literal[

@@ -17,14 +17,9 @@ from withcare.domain.registry.vocabulary import EvidenceLevel
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.pagination import PageRequest
 from withcare.web.guard import guard, platform_of
-from withcare.web.routes.api.schemas import PageOut, Problem
+from withcare.web.routes.api.schemas import PageOut, error_responses
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Problem, "description": "Not logged in"},
-    403: {"model": Problem, "description": "No access"},
-    404: {"model": Problem, "description": "Not in the registry"},
-    422: {"model": Problem, "description": "Invalid input"},
-}
+ERRORS = error_responses(not_found="Not in the registry")
 router = APIRouter(prefix="/api/v1/registry", responses=ERRORS, tags=["registry"])
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]

@@ -20,6 +20,21 @@ class Problem(BaseModel):
     problems: dict[str, str] = Field(default_factory=dict)
 
 
+def error_responses(
+    *, forbidden: str = "No access", not_found: str | None = "Not found"
+) -> dict[int | str, dict[str, object]]:
+    """The error answers a router documents in OpenAPI, each with a :class:`Problem` body (the
+    handlers in ``withcare.web.errors`` give every one of them that shape)."""
+    answers: dict[int | str, dict[str, object]] = {
+        401: {"model": Problem, "description": "Not logged in"},
+        403: {"model": Problem, "description": forbidden},
+    }
+    if not_found is not None:
+        answers[404] = {"model": Problem, "description": not_found}
+    answers[422] = {"model": Problem, "description": "Invalid input"}
+    return answers
+
+
 class PageOut(BaseModel, Generic[T]):
     items: list[T]
     page: int

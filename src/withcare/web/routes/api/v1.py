@@ -25,16 +25,12 @@ from withcare.web.routes.api.schemas import (
     MeOut,
     PageOut,
     PersonOut,
-    Problem,
     ServiceOverviewOut,
     TeamFiguresOut,
+    error_responses,
 )
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Problem, "description": "Not logged in"},
-    403: {"model": Problem, "description": "No access"},
-    422: {"model": Problem, "description": "Invalid input"},
-}
+ERRORS = error_responses(not_found=None)
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
