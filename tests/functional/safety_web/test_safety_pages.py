@@ -224,6 +224,39 @@ def test_the_safety_plan_is_made_together_versioned_and_printable(
     assert "Walk by the river" in person.get(url + "?version=1").text
 
 
+def test_safety_plan_mistakes_are_named_per_section_in_english_and_welsh(
+    sworld: World, client_factory: Client
+) -> None:
+    person = log_in(client_factory(), sworld, sworld["person"])
+    url = f"/people/{sworld.person_id}/safety-plan"
+    data = {
+        "csrf_token": csrf_from(person.get(url + "/edit").text),
+        "based_on": "0",
+        "warning_signs": ["x" * 301],
+        "coping_strategies": ["Walk by the river"],
+        "reasons_for_living": ["Walk by the river", "walk by the river"],
+        "professionals_and_services": ["Crisis team"],
+        "professionals_and_services__contact": ["call me maybe"],
+    }
+    english = person.post(url, data=data)
+    assert english.status_code == 400
+    for message in (
+        "Keep this to 300 characters or fewer.",  # the number filled in after translation
+        "This is already here.",
+        "Enter a phone number using digits, spaces and + only.",
+    ):
+        assert message in english.text, message
+    assert 'href="#warning_signs"' in english.text  # the summary links to the section
+    person.cookies.set("wc_lang", "cy")
+    welsh = person.post(url, data=data)
+    assert welsh.status_code == 400 and "Cadwch hwn i 300 nod neu lai." in welsh.text
+    assert "This is already here." not in welsh.text
+    # nothing was saved by either attempt
+    assert (
+        sworld.platform.safety.safety_plan(_person_actor(sworld), sworld.person_id).latest is None
+    )
+
+
 def test_manager_oversight_page(sworld: World, client_factory: Client) -> None:
     sworld.platform.safety.help_now(_person_actor(sworld), sworld.person_id)
     manager = log_in(client_factory(), sworld, sworld["manager"])

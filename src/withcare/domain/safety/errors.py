@@ -10,9 +10,12 @@ them: a swallowed error on a safety path is a missed risk.
     ├── InvalidTransitionError    an escalation event is not allowed in the current state
     │   └── GuardFailedError      the event is allowed, but its precondition is not met
     └── SafetyPlanError           a safety plan cannot be revised as asked
+        └── PlanUnchangedError    the revision changes nothing
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class SafetyError(Exception):
@@ -43,4 +46,14 @@ class GuardFailedError(InvalidTransitionError):
 
 
 class SafetyPlanError(SafetyError):
-    """A safety plan revision is inconsistent with the version it claims to revise."""
+    """A safety plan cannot be saved as asked: ``problems`` lists what to fix (a
+    :class:`~withcare.domain.safety.safety_plan.Problem` each), empty when the plan itself is
+    fine but the revision is not (nothing changed, or time running backwards)."""
+
+    def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class PlanUnchangedError(SafetyPlanError):
+    """A revision that changes nothing: a version must mean something changed."""

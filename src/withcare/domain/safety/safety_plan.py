@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from withcare.domain.safety.errors import SafetyPlanError
+from withcare.domain.safety.errors import PlanUnchangedError, SafetyPlanError
+from withcare.messages import N_
 
 SCHEMA_VERSION = 1
 MAX_ENTRY_CHARS = 300
@@ -73,7 +74,14 @@ class Problem:
     section: Section
     index: int | None  # entry position, None for the whole section
     code: ProblemCode
-    message: str
+    message: str  # a catalogue msgid; its values come from PROBLEM_PARAMS
+
+
+#: The values the problem messages refer to, the same for every problem.
+PROBLEM_PARAMS: Mapping[str, int] = {
+    "max_entries": MAX_ENTRIES_PER_SECTION,
+    "max_chars": MAX_ENTRY_CHARS,
+}
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ def validate_plan(plan: SafetyPlan) -> list[Problem]:
         if section.required and not entries:
             problems.append(
                 Problem(
-                    section, None, ProblemCode.REQUIRED_SECTION_EMPTY, "Add at least one entry."
+                    section, None, ProblemCode.REQUIRED_SECTION_EMPTY, N_("Add at least one entry.")
                 )
             )
         if len(entries) > MAX_ENTRIES_PER_SECTION:
@@ -131,7 +139,7 @@ def validate_plan(plan: SafetyPlan) -> list[Problem]:
                     section,
                     None,
                     ProblemCode.TOO_MANY_ENTRIES,
-                    f"Keep this to {MAX_ENTRIES_PER_SECTION} entries or fewer.",
+                    N_("Keep this to %(max_entries)d entries or fewer."),
                 )
             )
         seen: set[str] = set()
@@ -161,7 +169,7 @@ def revise(
     if at < previous.created_at:
         raise SafetyPlanError("a revision cannot be older than the version it revises")
     if not any(_changed(change) for change in diff_plans(previous.plan, plan)):
-        raise SafetyPlanError("nothing changed: no new version saved")
+        raise PlanUnchangedError("nothing changed: no new version saved")
     return SafetyPlanVersion(previous.number + 1, plan, at, created_by, agreed_with_person)
 
 
@@ -188,7 +196,7 @@ def _require_valid(plan: SafetyPlan) -> None:
     problems = validate_plan(plan)
     if problems:
         summary = "; ".join(f"{p.section.value}: {p.code.value}" for p in problems)
-        raise SafetyPlanError(f"the safety plan is not valid: {summary}")
+        raise SafetyPlanError(f"the safety plan is not valid: {summary}", problems)
 
 
 def _entry(item: PlanEntry | str) -> PlanEntry:
@@ -204,20 +212,22 @@ def _entry_problems(
     problems = []
     text = entry.text.strip()
     if not text:
-        problems.append(Problem(section, index, ProblemCode.EMPTY_ENTRY, "Write something here."))
+        problems.append(
+            Problem(section, index, ProblemCode.EMPTY_ENTRY, N_("Write something here."))
+        )
     if len(text) > MAX_ENTRY_CHARS:
-        message = f"Keep this to {MAX_ENTRY_CHARS} characters or fewer."
+        message = N_("Keep this to %(max_chars)d characters or fewer.")
         problems.append(Problem(section, index, ProblemCode.ENTRY_TOO_LONG, message))
     if text and text.casefold() in seen:
         problems.append(
-            Problem(section, index, ProblemCode.DUPLICATE_ENTRY, "This is already here.")
+            Problem(section, index, ProblemCode.DUPLICATE_ENTRY, N_("This is already here."))
         )
     seen.add(text.casefold())
     if entry.contact is not None:
         if not section.takes_contacts:
-            message = "Phone numbers go under people or services to ask for help."
+            message = N_("Phone numbers go under people or services to ask for help.")
             problems.append(Problem(section, index, ProblemCode.CONTACT_NOT_ALLOWED, message))
         elif len(entry.contact) > MAX_CONTACT_CHARS or not _CONTACT.match(entry.contact.strip()):
-            message = "Enter a phone number using digits, spaces and + only."
+            message = N_("Enter a phone number using digits, spaces and + only.")
             problems.append(Problem(section, index, ProblemCode.CONTACT_INVALID, message))
     return problems

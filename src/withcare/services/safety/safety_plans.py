@@ -19,6 +19,8 @@ from withcare.domain.safety import (
     first_version,
     revise,
 )
+from withcare.domain.safety.errors import PlanUnchangedError
+from withcare.domain.safety.safety_plan import PROBLEM_PARAMS, Problem
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, Conflict, InvalidInput, NotFound
 from withcare.services.safety.store import EscalationStore
@@ -126,7 +128,7 @@ class SafetyPlans(EscalationStore):
                         agreed_with_person=agreed,
                     )
             except SafetyPlanError as error:
-                raise InvalidInput(str(error)) from None
+                raise _refusal(error) from None
             row_id = new_id()
             ciphertext = self._platform.crypto.encrypt(
                 uow, person_id, "safety_plan", row_id, "sections", _plan_json(version.plan)
@@ -206,3 +208,20 @@ def plan_from_form(fields: Mapping[str, Iterable[str]]) -> SafetyPlan:
         if entries:
             sections[section] = tuple(entries)
     return SafetyPlan(sections)
+
+
+def _refusal(error: SafetyPlanError) -> InvalidInput:
+    """What to fix, per section (the first problem of each), in words the form can show."""
+    if isinstance(error, PlanUnchangedError):
+        return InvalidInput(N_("Nothing changed, so no new version was saved."))
+    by_section: dict[str, str] = {}
+    for problem in error.problems:
+        assert isinstance(problem, Problem)
+        by_section.setdefault(problem.section.value, problem.message)
+    if not by_section:  # time ran backwards: nothing the person can fix but try again
+        return InvalidInput(N_("The plan could not be saved. Reload the page and try again."))
+    return InvalidInput(
+        N_("The plan was not saved. Check the sections marked below."),
+        by_section,
+        params=PROBLEM_PARAMS,
+    )

@@ -409,11 +409,9 @@ async def safety_plan_save(
         )
     except (InvalidInput, Conflict) as error:
         view = safety.safety_plan(actor, person_id)
-        from withcare.domain.safety import validate_plan
-
-        problems = {f"{p.section.value}": _(p.message) for p in validate_plan(plan)} or {
-            "form": message_of(error)
-        }
+        problems = (
+            problems_from(error) if isinstance(error, InvalidInput) else {"form": message_of(error)}
+        )
         return render(
             request,
             "safety_plan_edit.html",
