@@ -2,6 +2,9 @@
 
 A decision has two parts:
 
+The whole policy is one table, :data:`RULES`: for each permission, who holds it. Everything else
+here is derived from it.
+
 1. **Role**: does this kind of account ever do this? (:data:`ROLE_PERMISSIONS`)
 2. **Relationship**, for permissions that touch one person's data (:data:`PERSON_SCOPED`): a person
    may act on their own record; a clinician only on people with an episode in one of their care
@@ -64,156 +67,121 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit.verify"
 
 
-PERSON_SCOPED: frozenset[Permission] = frozenset(
-    {Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE, Permission.PERSON_AUDIT_READ}
-)
-PERSON_SCOPED = PERSON_SCOPED | {Permission.PERSON_RECOMMEND_TECHNOLOGY}  # registry (issue 6)
-
-_EVERYONE = {Permission.PUBLIC, Permission.AUTHENTICATED}
-
-ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.PERSON_IN_CARE: frozenset(
-        _EVERYONE | {Permission.PERSON_READ, Permission.PERSON_AUDIT_READ}
-    ),
-    Role.CLINICIAN: frozenset(
-        _EVERYONE
-        | {Permission.CASELOAD_READ, Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE}
-        | {Permission.PERSON_RECOMMEND_TECHNOLOGY}
-    ),
-    Role.SERVICE_MANAGER: frozenset(_EVERYONE | {Permission.SERVICE_DASHBOARD}),
-    Role.RESEARCHER: frozenset(_EVERYONE | {Permission.RESEARCH_DEIDENTIFIED}),
-    Role.TECHNOLOGY_EVALUATOR: frozenset(_EVERYONE | {Permission.REGISTRY_EVALUATE}),
-    Role.CARER: frozenset(_EVERYONE | {Permission.PERSON_READ}),
-    Role.ADMIN: frozenset(_EVERYONE | {Permission.USERS_MANAGE, Permission.AUDIT_VERIFY}),
-}
-
-# What a carer needs the person to have granted for each person-scoped permission.
-CARER_SCOPES: Mapping[Permission, str] = {Permission.PERSON_READ: "view_record"}
-
-# Which person-scoped permissions a person holds over their own record.
-SELF_PERMISSIONS: frozenset[Permission] = frozenset(
-    {Permission.PERSON_READ, Permission.PERSON_AUDIT_READ}
-)
-# Which person-scoped permissions follow a care-team relationship.
-TEAM_PERMISSIONS: frozenset[Permission] = frozenset(
-    {Permission.PERSON_READ, Permission.PERSON_CONTACTS_WRITE}
-)
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | {Permission.PERSON_RECOMMEND_TECHNOLOGY}  # registry (issue 6)
-
-# Measurement-based care (issue 3): the person reads and answers their own questionnaires, their
-# care team reads, assigns and enters paper/phone/in-person answers, a carer reads only with the
-# person's "view_measures" scope, and an administrator records instrument licences.
-_MEASURES_READ_AND_RESPOND = {Permission.PERSON_MEASURES_READ, Permission.PERSON_MEASURES_RESPOND}
-_MEASURES_TEAM = {
-    Permission.PERSON_MEASURES_READ,
-    Permission.PERSON_MEASURES_ASSIGN,
-    Permission.PERSON_MEASURES_ENTER,
-}
-PERSON_SCOPED = PERSON_SCOPED | _MEASURES_READ_AND_RESPOND | _MEASURES_TEAM
-SELF_PERMISSIONS = SELF_PERMISSIONS | _MEASURES_READ_AND_RESPOND
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | _MEASURES_TEAM
-CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_MEASURES_READ: "view_measures"}
-_MEASURES_ROLES: Mapping[Role, frozenset[Permission]] = {
-    Role.PERSON_IN_CARE: frozenset(_MEASURES_READ_AND_RESPOND),
-    Role.CLINICIAN: frozenset(_MEASURES_TEAM),
-    Role.CARER: frozenset({Permission.PERSON_MEASURES_READ}),
-    Role.ADMIN: frozenset({Permission.INSTRUMENT_LICENCES_MANAGE}),
-}
-ROLE_PERMISSIONS = {
-    role: granted | _MEASURES_ROLES.get(role, frozenset())
-    for role, granted in ROLE_PERMISSIONS.items()
-}
-
-# Consent, choice, human contact and data rights (issue 5).
-_CONSENT_SELF = {
-    Permission.PERSON_CONSENT_MANAGE,
-    Permission.PERSON_DATA_EXPORT,
-    Permission.PERSON_ERASURE_REQUEST,
-    Permission.PERSON_CORRECTION_REQUEST,
-}
-_CONSENT_TEAM = {
-    Permission.PERSON_CONSENT_RECORD_ON_BEHALF,
-    Permission.PERSON_CARE_CHOICE,
-    Permission.PERSON_DISCHARGE,
-}
-PERSON_SCOPED = PERSON_SCOPED | _CONSENT_SELF | _CONSENT_TEAM
-SELF_PERMISSIONS = SELF_PERMISSIONS | _CONSENT_SELF
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | _CONSENT_TEAM
-# The proxy-access consent item says a carer "can see your record and make choices on this page".
-CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_CONSENT_MANAGE: "view_record"}
-ROLE_PERMISSIONS = {
-    **ROLE_PERMISSIONS,
-    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _CONSENT_SELF,
-    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CONSENT_TEAM,
-    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.PERSON_CONSENT_MANAGE},
-}
-
-# Safety (issue 4): the person and their care team read open escalations, risk flags and the
-# safety plan, and make the plan together; only the person asks for help for themselves.
-# Escalations are handled by clinicians and service managers, who are checked per escalation
-# (care team, named owner, or the duty rota) by the safety service.
-_SAFETY_SELF = {
-    Permission.PERSON_SAFETY_READ,
-    Permission.PERSON_SAFETY_PLAN_READ,
-    Permission.PERSON_SAFETY_PLAN_WRITE,
-    Permission.PERSON_CONTACT_REQUEST,
-    Permission.PERSON_HELP_NOW,
-}
-_SAFETY_TEAM = {
-    Permission.PERSON_SAFETY_READ,
-    Permission.PERSON_SAFETY_PLAN_READ,
-    Permission.PERSON_SAFETY_PLAN_WRITE,
-}
-PERSON_SCOPED = PERSON_SCOPED | _SAFETY_SELF | _SAFETY_TEAM
-SELF_PERMISSIONS = SELF_PERMISSIONS | _SAFETY_SELF
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | _SAFETY_TEAM
-ROLE_PERMISSIONS = {
-    **ROLE_PERMISSIONS,
-    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _SAFETY_SELF,
-    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN]
-    | _SAFETY_TEAM
-    | {Permission.ESCALATIONS_HANDLE},
-    Role.SERVICE_MANAGER: ROLE_PERMISSIONS[Role.SERVICE_MANAGER]
-    | {Permission.ESCALATIONS_HANDLE, Permission.ESCALATIONS_OVERSIGHT},
-}
-
-# Smartphone sensing (issue 7): the person and their care team read the daily features and enrol
-# (always only with the person's explicit sensing consent, checked by the sensing service);
-# researchers export pseudonymised features of consenting participants only.
-_SENSING = {Permission.PERSON_SENSING_READ, Permission.PERSON_SENSING_ENROL}
-PERSON_SCOPED = PERSON_SCOPED | _SENSING
-SELF_PERMISSIONS = SELF_PERMISSIONS | _SENSING
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | _SENSING
-ROLE_PERMISSIONS = {
-    **ROLE_PERMISSIONS,
-    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _SENSING,
-    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _SENSING,
-    Role.RESEARCHER: ROLE_PERMISSIONS[Role.RESEARCHER] | {Permission.RESEARCH_SENSING_EXPORT},
-}
-
-# Carers and proxy access: the person sees, changes and ends who can act for them and invites new
-# carers (theirs alone: no carer scope and no care team can do that for them); their care team
-# sees the list; a carer account links itself to a person with the person's one-time code.
-_CARERS_SELF = {Permission.PERSON_CARERS_READ, Permission.PERSON_CARERS_MANAGE}
-_CARERS_TEAM = {Permission.PERSON_CARERS_READ}
-PERSON_SCOPED = PERSON_SCOPED | _CARERS_SELF
-SELF_PERMISSIONS = SELF_PERMISSIONS | _CARERS_SELF
-TEAM_PERMISSIONS = TEAM_PERMISSIONS | _CARERS_TEAM
-ROLE_PERMISSIONS = {
-    **ROLE_PERMISSIONS,
-    Role.PERSON_IN_CARE: ROLE_PERMISSIONS[Role.PERSON_IN_CARE] | _CARERS_SELF,
-    Role.CLINICIAN: ROLE_PERMISSIONS[Role.CLINICIAN] | _CARERS_TEAM,
-    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.CARER_LINK},
-}
-# A carer can stop acting for a person they act for, whatever that person lets them see.
+#: A carer scope that any live grant satisfies, whatever the person lets the carer see.
 ANY_CARER_SCOPE = "any"
-PERSON_SCOPED = PERSON_SCOPED | {Permission.PERSON_CARER_STEP_AWAY}
-CARER_SCOPES = {**CARER_SCOPES, Permission.PERSON_CARER_STEP_AWAY: ANY_CARER_SCOPE}
-ROLE_PERMISSIONS = {
-    **ROLE_PERMISSIONS,
-    Role.CARER: ROLE_PERMISSIONS[Role.CARER] | {Permission.PERSON_CARER_STEP_AWAY},
+_VIEW_RECORD, _VIEW_MEASURES = "view_record", "view_measures"
+
+
+@dataclass(frozen=True)
+class Holders:
+    """Who holds a permission.
+
+    Person-scoped permissions are held through a relationship with the person: their own record
+    (``own``), a clinician in one of the person's care teams (``team``), or a carer the person gave
+    ``carer_scope``. Other permissions are held by the listed ``roles``, whoever the person.
+    """
+
+    own: bool = False
+    team: bool = False
+    carer_scope: str | None = None
+    roles: frozenset[Role] = frozenset()
+
+    @property
+    def person_scoped(self) -> bool:
+        return self.own or self.team or self.carer_scope is not None
+
+
+def _roles(*roles: Role) -> Holders:
+    return Holders(roles=frozenset(roles))
+
+
+_EVERYONE = _roles(*Role)
+_OWN_AND_TEAM = Holders(own=True, team=True)
+
+#: Every permission and who holds it: the whole access policy in one table.
+RULES: Mapping[Permission, Holders] = {
+    Permission.PUBLIC: _EVERYONE,
+    Permission.AUTHENTICATED: _EVERYONE,
+    # the record (foundation); the care team recommends technologies (registry, issue 6)
+    Permission.PERSON_READ: Holders(own=True, team=True, carer_scope=_VIEW_RECORD),
+    Permission.PERSON_CONTACTS_WRITE: Holders(team=True),
+    Permission.PERSON_AUDIT_READ: Holders(own=True),
+    Permission.PERSON_RECOMMEND_TECHNOLOGY: Holders(team=True),
+    # measurement-based care (issue 3): the person reads and answers their own questionnaires; the
+    # team reads, assigns and enters paper/phone/in-person answers; a carer reads with
+    # "view_measures"; an administrator records instrument licences
+    Permission.PERSON_MEASURES_READ: Holders(own=True, team=True, carer_scope=_VIEW_MEASURES),
+    Permission.PERSON_MEASURES_RESPOND: Holders(own=True),
+    Permission.PERSON_MEASURES_ASSIGN: Holders(team=True),
+    Permission.PERSON_MEASURES_ENTER: Holders(team=True),
+    Permission.INSTRUMENT_LICENCES_MANAGE: _roles(Role.ADMIN),
+    # consent, choice, human contact and data rights (issue 5); the proxy-access consent item says
+    # a carer "can see your record and make choices on this page"
+    Permission.PERSON_CONSENT_MANAGE: Holders(own=True, carer_scope=_VIEW_RECORD),
+    Permission.PERSON_CONSENT_RECORD_ON_BEHALF: Holders(team=True),
+    Permission.PERSON_DATA_EXPORT: Holders(own=True),
+    Permission.PERSON_ERASURE_REQUEST: Holders(own=True),
+    Permission.PERSON_CORRECTION_REQUEST: Holders(own=True),
+    Permission.PERSON_CARE_CHOICE: Holders(team=True),
+    Permission.PERSON_DISCHARGE: Holders(team=True),
+    # safety (issue 4): the person and their team read escalations, risk flags and the safety
+    # plan, and make the plan together; only the person asks for help for themselves.
+    # Escalations are handled by clinicians and service managers, checked per escalation (care
+    # team, named owner, or the duty rota) by the safety service.
+    Permission.PERSON_SAFETY_READ: _OWN_AND_TEAM,
+    Permission.PERSON_SAFETY_PLAN_READ: _OWN_AND_TEAM,
+    Permission.PERSON_SAFETY_PLAN_WRITE: _OWN_AND_TEAM,
+    Permission.PERSON_CONTACT_REQUEST: Holders(own=True),
+    Permission.PERSON_HELP_NOW: Holders(own=True),
+    Permission.ESCALATIONS_HANDLE: _roles(Role.CLINICIAN, Role.SERVICE_MANAGER),
+    Permission.ESCALATIONS_OVERSIGHT: _roles(Role.SERVICE_MANAGER),
+    Permission.CASELOAD_READ: _roles(Role.CLINICIAN),
+    Permission.SERVICE_DASHBOARD: _roles(Role.SERVICE_MANAGER),
+    Permission.RESEARCH_DEIDENTIFIED: _roles(Role.RESEARCHER),
+    # smartphone sensing (issue 7): always only with the person's explicit sensing consent, checked
+    # by the sensing service; researchers export pseudonymised features of consenting people only
+    Permission.PERSON_SENSING_READ: _OWN_AND_TEAM,
+    Permission.PERSON_SENSING_ENROL: _OWN_AND_TEAM,
+    Permission.RESEARCH_SENSING_EXPORT: _roles(Role.RESEARCHER),
+    Permission.REGISTRY_EVALUATE: _roles(Role.TECHNOLOGY_EVALUATOR),
+    # carers: the person sees, changes and ends who can act for them and invites new carers
+    # (theirs alone: no carer scope and no care team can do that for them); their team sees the
+    # list; a carer links themself with the person's one-time code, and can step away
+    Permission.PERSON_CARERS_READ: _OWN_AND_TEAM,
+    Permission.PERSON_CARERS_MANAGE: Holders(own=True),
+    Permission.CARER_LINK: _roles(Role.CARER),
+    Permission.PERSON_CARER_STEP_AWAY: Holders(carer_scope=ANY_CARER_SCOPE),
+    Permission.USERS_MANAGE: _roles(Role.ADMIN),
+    Permission.AUDIT_VERIFY: _roles(Role.ADMIN),
 }
-# The scopes a person can give a carer: every scope some permission above asks for.
+assert set(RULES) == set(Permission), "a permission has no rule: add it to RULES"
+
+# Derived from RULES (read these; change RULES).
+PERSON_SCOPED: frozenset[Permission] = frozenset(p for p, h in RULES.items() if h.person_scoped)
+#: Which person-scoped permissions a person holds over their own record.
+SELF_PERMISSIONS: frozenset[Permission] = frozenset(p for p, h in RULES.items() if h.own)
+#: Which person-scoped permissions follow a care-team relationship.
+TEAM_PERMISSIONS: frozenset[Permission] = frozenset(p for p, h in RULES.items() if h.team)
+#: What a carer needs the person to have granted for each person-scoped permission.
+CARER_SCOPES: Mapping[Permission, str] = {
+    p: h.carer_scope for p, h in RULES.items() if h.carer_scope is not None
+}
+
+
+def _held_by(role: Role, holders: Holders) -> bool:
+    return (
+        role in holders.roles
+        or (holders.own and role is Role.PERSON_IN_CARE)
+        or (holders.team and role is Role.CLINICIAN)
+        or (holders.carer_scope is not None and role is Role.CARER)
+    )
+
+
+#: What each kind of account may ever do (the relationship is checked on top, per person).
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    role: frozenset(p for p, h in RULES.items() if _held_by(role, h)) for role in Role
+}
+#: The scopes a person can give a carer: every scope some permission asks for.
 CARER_SCOPE_NAMES: frozenset[str] = frozenset(CARER_SCOPES.values()) - {ANY_CARER_SCOPE}
 
 

@@ -78,3 +78,36 @@ def test_every_permission_is_held_by_some_role_or_is_public() -> None:
 
     held = set().union(*ROLE_PERMISSIONS.values())
     assert set(Permission) <= held
+
+
+def test_a_carer_with_any_scope_may_step_away_and_one_without_may_not() -> None:
+    step_away = Permission.PERSON_CARER_STEP_AWAY
+    measures_only = actor(Role.CARER, proxy_scopes={"alice": frozenset({"view_measures"})})
+    assert can(measures_only, step_away, ALICE)
+    assert not can(measures_only, Permission.PERSON_READ, ALICE)
+    assert not can(actor(Role.CARER, proxy_scopes={"alice": frozenset()}), step_away, ALICE)
+    assert not can(actor(Role.CARER), step_away, ALICE)
+    # the person cannot "step away" from themselves, nor their clinician
+    assert not can(actor(Role.PERSON_IN_CARE, person_id="alice"), step_away, ALICE)
+    assert not can(actor(Role.CLINICIAN, team_ids=frozenset({"team-a"})), step_away, ALICE)
+
+
+def test_the_derived_sets_follow_the_rules_table() -> None:
+    from withcare.security.authorisation import (
+        CARER_SCOPE_NAMES,
+        ROLE_PERMISSIONS,
+        RULES,
+        SELF_PERMISSIONS,
+        TEAM_PERMISSIONS,
+    )
+
+    for permission, holders in RULES.items():
+        # a permission is either about one person (held through a relationship) or held by role
+        assert not (holders.person_scoped and holders.roles), permission
+        assert (permission in PERSON_SCOPED) == holders.person_scoped
+        assert (permission in SELF_PERMISSIONS) == holders.own
+        assert (permission in TEAM_PERMISSIONS) == holders.team
+        assert (permission in ROLE_PERMISSIONS[Role.CARER]) == (
+            holders.carer_scope is not None or Role.CARER in holders.roles
+        )
+    assert {"view_record", "view_measures"} == CARER_SCOPE_NAMES
