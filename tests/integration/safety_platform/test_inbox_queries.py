@@ -4,6 +4,7 @@ names and the same audit records."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -138,3 +139,39 @@ def test_the_inbox_sends_as_many_statements_for_6_escalations_as_for_2(
         else:
             with pytest.raises(AccessDenied):
                 sworld.platform.safety.detail(staff, escalation_id)
+
+
+def _statements(world: World, read: Callable[[], object]) -> int:
+    with statements_sent(world.platform.database.engine) as sent:
+        read()
+    return len(sent)
+
+
+def _breach_every_open_escalation(world: World) -> None:
+    with world.platform.unit_of_work(None) as uow:
+        for row in uow.session.execute(select(EscalationRow)).scalars():
+            row.breaches = 0 if row.state == CLOSED else 1
+
+
+def test_a_person_s_safety_panel_and_the_oversight_report_read_names_once(sworld: World) -> None:
+    """The other lists of escalations (a person's open ones, the manager's breached ones) name
+    people and assignees with the same two statements however many rows they show."""
+    safety = sworld.platform.safety
+    clinician, manager = actor(sworld, "clinician"), actor(sworld, "manager")
+    add_escalations(sworld, ESCALATIONS[:1])
+    _breach_every_open_escalation(sworld)
+    few = (
+        _statements(sworld, lambda: safety.person_safety(clinician, sworld.person_id)),
+        _statements(sworld, lambda: safety.oversight(manager)),
+    )
+    add_escalations(sworld, [ESCALATIONS[0], ESCALATIONS[2], ESCALATIONS[2]])
+    _breach_every_open_escalation(sworld)
+    panel = safety.person_safety(clinician, sworld.person_id)
+    assert len(panel.open_escalations) == 4
+    assert {v.assignee for v in panel.open_escalations} == {"Duty Clinician", ""}
+    assert len(safety.oversight(manager).breached_open) == 4
+    many = (
+        _statements(sworld, lambda: safety.person_safety(clinician, sworld.person_id)),
+        _statements(sworld, lambda: safety.oversight(manager)),
+    )
+    assert many == few

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,6 @@ from withcare.db.models import (
     EscalationEventRow,
     EscalationRow,
     NotificationRow,
-    Person,
     RiskSignalRow,
     TeamMembership,
     User,
@@ -232,8 +230,7 @@ class ClinicianWorkflow(EscalationStore):
             found = list(uow.session.execute(query).scalars())
             facts = _HandlingFacts(uow, actor, found)
             rows = [r for r in found if self._may_handle(uow, actor, r, facts)]
-            with _people_and_assignees_loaded(uow, rows):
-                views = [self._view(uow, r) for r in rows]
+            views = self._views(uow, rows)
             views.sort(
                 key=lambda v: (
                     not v.is_open,
@@ -347,7 +344,7 @@ class ClinicianWorkflow(EscalationStore):
                 )
             ).scalars()
             open_views = sorted(
-                (self._view(uow, r) for r in rows),
+                self._views(uow, rows),
                 key=lambda v: (-Urgency(v.urgency).rank, v.deadline or v.raised_at),
             )
             signals = [
@@ -410,22 +407,6 @@ class _HandlingFacts:
                 ).scalars()
             )
         return service_id in self._duty_services
-
-
-@contextmanager
-def _people_and_assignees_loaded(uow: UnitOfWork, rows: Sequence[EscalationRow]) -> Iterator[None]:
-    """The rows' people and assignees, read in two statements and held for the block. ``_view``
-    reads them with ``session.get``, which the session's identity map then answers without a
-    statement of its own (the map holds objects weakly: hence holding them here)."""
-    people = {r.person_id for r in rows}
-    assignees = {r.assignee_id for r in rows if r.assignee_id}
-    held: list[object] = []
-    if people:
-        held += uow.session.execute(select(Person).where(Person.id.in_(people))).scalars()
-    if assignees:
-        held += uow.session.execute(select(User).where(User.id.in_(assignees))).scalars()
-    yield
-    held.clear()
 
 
 def _transition_refusal(state: EscalationState) -> Conflict:

@@ -29,12 +29,15 @@ class OversightReports(EscalationStore):
                 ).scalars()
             )
             summary = summarise((_to_domain(uow, r) for r in rows), now)
-            breached = [
-                self._view(uow, r)
-                for r in rows
-                if r.state != EscalationState.CLOSED.value
-                and (r.breaches or (r.deadline is not None and now >= r.deadline))
-            ]
+            breached = self._views(
+                uow,
+                (
+                    r
+                    for r in rows
+                    if r.state != EscalationState.CLOSED.value
+                    and (r.breaches or (r.deadline is not None and now >= r.deadline))
+                ),
+            )
             breached.sort(key=lambda v: (-Urgency(v.urgency).rank, v.deadline or v.raised_at))
             ids = [r.id for r in rows]
             outbox: dict[str, int] = {}

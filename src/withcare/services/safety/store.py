@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -208,30 +209,44 @@ class EscalationStore:
         )
 
     def _view(self, uow: UnitOfWork, row: EscalationRow) -> EscalationView:
-        person = uow.session.get(Person, row.person_id)
-        assignee = uow.session.get(User, row.assignee_id) if row.assignee_id else None
-        actions = tuple(a["action"] for a in json.loads(row.actions or "[]"))
-        now = uow.clock.now()
-        return EscalationView(
-            id=row.id,
-            person_id=row.person_id,
-            person_name=person.full_name if person else "",
-            kind=row.kind,
-            source=row.source,
-            urgency=row.urgency,
-            state=row.state,
-            level=row.level,
-            assignee_id=row.assignee_id,
-            assignee=assignee.display_name if assignee else "",
-            deadline=row.deadline,
-            deadline_kind=row.deadline_kind,
-            raised_at=row.raised_at,
-            acknowledged_at=row.acknowledged_at,
-            breaches=row.breaches,
-            outcome=row.outcome,
-            closed_at=row.closed_at,
-            version=row.version,
-            rule_ids=tuple(row.rule_ids.split()),
-            actions=actions,
-            overdue=row.deadline is not None and now >= row.deadline,
-        )
+        return self._views(uow, [row])[0]
+
+    def _views(self, uow: UnitOfWork, rows: Iterable[EscalationRow]) -> list[EscalationView]:
+        """Views of many escalations, in order, with names read in two statements for all of
+        them (lists of escalations must not cost a query per row)."""
+        rows = list(rows)
+        people = {r.person_id for r in rows}
+        found = uow.session.execute(select(Person).where(Person.id.in_(people))) if people else None
+        names = {p.id: p.full_name for p in found.scalars()} if found is not None else {}
+        assignees = uow.user_names(r.assignee_id for r in rows if r.assignee_id)
+        return [_escalation_view(uow, r, names.get(r.person_id, ""), assignees) for r in rows]
+
+
+def _escalation_view(
+    uow: UnitOfWork, row: EscalationRow, person_name: str, assignees: Mapping[str, str]
+) -> EscalationView:
+    actions = tuple(a["action"] for a in json.loads(row.actions or "[]"))
+    now = uow.clock.now()
+    return EscalationView(
+        id=row.id,
+        person_id=row.person_id,
+        person_name=person_name,
+        kind=row.kind,
+        source=row.source,
+        urgency=row.urgency,
+        state=row.state,
+        level=row.level,
+        assignee_id=row.assignee_id,
+        assignee=assignees.get(row.assignee_id, "") if row.assignee_id else "",
+        deadline=row.deadline,
+        deadline_kind=row.deadline_kind,
+        raised_at=row.raised_at,
+        acknowledged_at=row.acknowledged_at,
+        breaches=row.breaches,
+        outcome=row.outcome,
+        closed_at=row.closed_at,
+        version=row.version,
+        rule_ids=tuple(row.rule_ids.split()),
+        actions=actions,
+        overdue=row.deadline is not None and now >= row.deadline,
+    )
