@@ -3,7 +3,7 @@ results and the filters' choices alike (counted with a wrapper around the real b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,8 +20,8 @@ def test_the_search_page_builds_the_profiles_once(
     assert web_world.platform.registry.load_seed()
     builds: list[int] = []
 
-    def counted(bundle: RegistryBundle) -> list[Profile]:
-        profiles = build_profiles(bundle)
+    def counted(bundle: RegistryBundle, only: Collection[str] | None = None) -> list[Profile]:
+        profiles = build_profiles(bundle, only)
         builds.append(len(profiles))
         return profiles
 

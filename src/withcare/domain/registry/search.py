@@ -7,7 +7,7 @@ filter; a filter on a fact we do not know excludes the technology (we never gues
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from withcare.domain.registry.bundle import RegistryBundle
@@ -95,9 +95,13 @@ def _context_from_uses(
     return merged
 
 
-def build_profiles(bundle: RegistryBundle) -> list[Profile]:
+def build_profiles(bundle: RegistryBundle, only: Collection[str] | None = None) -> list[Profile]:
+    """Every technology's profile, or only those with the ids in ``only`` (a page about one or
+    a few technologies need not classify the whole registry)."""
     profiles: list[Profile] = []
     for technology in bundle.technologies:
+        if only is not None and technology.id not in only:
+            continue
         uses: tuple[IntendedUse, ...] = bundle.for_technology("intended_uses", technology.id)
         regulatory: tuple[RegulatoryRecord, ...] = bundle.for_technology(
             "regulatory_records", technology.id

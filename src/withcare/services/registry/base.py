@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -95,8 +95,8 @@ class RegistryBase:
         ]
         return known
 
-    def _profiles(self, session: Session) -> list[Profile]:
-        return build_profiles(self._bundle(session))
+    def _profiles(self, session: Session, only: Collection[str] | None = None) -> list[Profile]:
+        return build_profiles(self._bundle(session), only)
 
     def _require_technology(self, session: Session, technology_id: str) -> None:
         """Refuse an unknown technology id with one lookup (no profile is built)."""
@@ -104,9 +104,8 @@ class RegistryBase:
             raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _profile(self, session: Session, technology_id: str) -> Profile:
-        for profile in self._profiles(session):
-            if profile.technology.id == technology_id:
-                return profile
+        for profile in self._profiles(session, only={technology_id}):
+            return profile
         raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _outcomes(self, uow: UnitOfWork, technology_id: str) -> OutcomeSummary:

@@ -51,9 +51,7 @@ class BrowseMixin(RegistryBase):
         authorise(actor, Permission.PUBLIC)
         with self._platform.unit_of_work(actor) as uow:
             bundle = self._bundle(uow.session)
-            profile = next(
-                (p for p in build_profiles(bundle) if p.technology.id == technology_id), None
-            )
+            profile = next(iter(build_profiles(bundle, only={technology_id})), None)
             if profile is None:
                 raise NotFound(N_("There is no technology with this id in the registry."))
             return TechnologyPage(
@@ -87,12 +85,13 @@ class BrowseMixin(RegistryBase):
                 params={"max": MAX_COMPARED},
             )
         with self._platform.unit_of_work(actor) as uow:
-            by_id = {p.technology.id: p for p in self._profiles(uow.session)}
+            by_id = {p.technology.id: p for p in self._profiles(uow.session, only=set(ids))}
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise InvalidInput(
                 N_("Some of the technologies to compare are not in the registry."),
-                {"ids": "Not in the registry: " + ", ".join(unknown)[:200]},
+                {"ids": N_("Not in the registry: %(unknown)s")},
+                params={"unknown": ", ".join(unknown)[:200]},
             )
         chosen = [by_id[i] for i in ids]
         rows = tuple((label, tuple(cells)) for label, cells in compare(chosen))
