@@ -72,19 +72,32 @@ def test_every_literal_service_message_has_a_welsh_translation() -> None:
     assert missing == [], "run `make messages` and translate these in the Welsh catalogue"
 
 
-def test_no_service_message_is_an_f_string() -> None:
+def _built(node: ast.expr) -> bool:
+    """Text put together at run time: an f-string, ``+`` or ``%``, ``.format()``, ``.join()`` or
+    ``str(...)`` (none of which a catalogue can hold)."""
+    if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (isinstance(func, ast.Attribute) and func.attr in ("format", "join")) or (
+            isinstance(func, ast.Name) and func.id == "str"
+        )
+    return False
+
+
+def test_no_service_message_is_built_at_run_time() -> None:
     built = [
         where
         for where, call in _calls()
-        if (call.args and isinstance(call.args[0], ast.JoinedStr))
-        or any(isinstance(k.value, ast.JoinedStr) for k in call.keywords)
+        if (call.args and _built(call.args[0]))
+        or any(k.arg != "params" and _built(k.value) for k in call.keywords)
         or (
             len(call.args) > 1
             and isinstance(call.args[1], ast.Dict)
-            and any(isinstance(v, ast.JoinedStr) for v in call.args[1].values)
+            and any(v is not None and _built(v) for v in call.args[1].values)
         )
     ]
-    assert built == [], "use N_('... %(name)s ...') with params={...}, not an f-string"
+    assert built == [], "use N_('... %(name)s ...') with params={...}, not built-up text"
 
 
 def test_every_marked_message_in_the_services_is_translated() -> None:

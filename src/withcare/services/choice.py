@@ -21,6 +21,7 @@ from withcare.domain.care.choice import (
     AlternativePrompt,
     ChoiceError,
     ChoiceEvent,
+    ChoiceOrderError,
     ChoiceRecord,
     Declined,
     DigitalPart,
@@ -229,7 +230,7 @@ class ChoiceService:
             try:
                 _, prompt = self.record_of(uow, person_id).decline(digital, now, actor.user_id)
             except ChoiceError as error:
-                raise InvalidInput(str(error)) from None
+                raise InvalidInput(_refusal_message(error)) from None
             self._add_event(uow, person_id, "declined", digital, now, actor.user_id)
             uow.audit.record(
                 actor,
@@ -251,7 +252,7 @@ class ChoiceService:
             try:
                 self.record_of(uow, person_id).reinstate(digital, now, actor.user_id)
             except ChoiceError as error:
-                raise InvalidInput(str(error)) from None
+                raise InvalidInput(_refusal_message(error)) from None
             self._add_event(uow, person_id, "reinstated", digital, now, actor.user_id)
             uow.audit.record(
                 actor,
@@ -290,7 +291,8 @@ class ChoiceService:
                     digital, kind, now, actor.user_id, note, accepted
                 )
             except ChoiceError as error:
-                raise InvalidInput(str(error), {"alternative": str(error)}) from None
+                message = _refusal_message(error)
+                raise InvalidInput(message, {"alternative": message}) from None
             row = self._add_event(
                 uow, person_id, "offered", digital, now, actor.user_id, kind, accepted
             )
@@ -388,6 +390,13 @@ class ChoiceService:
                 },
                 alternatives=dict(alternatives_offered(included)),
             )
+
+
+def _refusal_message(error: ChoiceError) -> str:
+    """The catalogue message for a refused choice event (a clock problem asks to try again)."""
+    if isinstance(error, ChoiceOrderError):
+        return N_("This could not be saved. Reload the page and try again.")
+    return error.message
 
 
 def _part(value: str) -> DigitalPart:

@@ -333,8 +333,9 @@ class HumanContactService:
                 check_discharge(summary, confirmation)
             except DischargeConfirmationRequired as needed:
                 raise InvalidInput(
-                    str(needed),
+                    needed.message,
                     {"confirmation_reason": N_("Confirm and give a reason to discharge.")},
+                    params=needed.params,
                 ) from None
             if summary.digital_only and confirmation is not None:
                 row = DischargeConfirmationRow(

@@ -468,7 +468,9 @@ def enrol_in(
                 "This participant id is already linked to someone else."
             )
     if problems:
-        raise InvalidInput(" ".join(problems.values()), problems)
+        raise InvalidInput(
+            N_("Smartphone sensing was not set up. Check the details marked below."), problems
+        )
     now_allowed = allowed_streams(uow, consent, person_id, Purpose.DIRECT_CARE)
     allowed = [s for s in CONSENT_STREAMS if s in now_allowed]
     if not allowed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -176,6 +178,16 @@ def test_discharge_after_digital_only_care_needs_confirmation(
     token = csrf_from(form.text)
     refused = clinician.post(url, data={"csrf_token": token, "reason": "completed"})
     assert refused.status_code == 400
+    english = html.unescape(refused.text)
+    days = re.search(r"There has been no contact with a person for (\d+) days\.", english)
+    assert days is not None and int(days.group(1)) >= 42
+    clinician.cookies.set("wc_lang", "cy")  # translated first, then the number of days filled in
+    welsh = html.unescape(
+        clinician.post(url, data={"csrf_token": token, "reason": "completed"}).text
+    )
+    assert f"Ni fu unrhyw gysylltiad â pherson ers {days.group(1)} diwrnod." in welsh
+    assert "There has been no contact" not in welsh
+    clinician.cookies.set("wc_lang", "en")
     flagged = clinician.get("/caseload/digital-only").text
     assert "Testy Synthetic" in flagged
     assert "no contact with a person for too long" in clinician.get("/caseload").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from withcare.clock import ControllableClock
@@ -13,6 +14,7 @@ from withcare.domain.care.choice import DigitalPart
 from withcare.domain.consent import Action, ConsentItem, DataStream, ItemStatus, Purpose
 from withcare.domain.consent import Actor as DecidedBy
 from withcare.security.authorisation import Actor
+from withcare.services.errors import InvalidInput
 from withcare.services.unit_of_work import actor_for
 from withcare_testing.world import World
 
@@ -92,3 +94,30 @@ def test_choice_report_counts_only_people_who_agreed(
             select(func.count(DataFlowRow.id)).where(DataFlowRow.purpose == "service_improvement")
         ).scalar_one()
     assert flows == 12  # recorded for each person counted, and only for them
+
+
+def test_refused_choices_say_what_to_do_in_catalogue_words(
+    world: World, clock: ControllableClock
+) -> None:
+    """The care rules' refusals are catalogue messages (no part or alternative codes in them); a
+    clock that went backwards asks to reload and try again, as nothing else would help."""
+    person, clinician = _actor(world, "person"), _actor(world, "clinician")
+    choice = world.platform.choice
+    choice.decline(person, world.person_id, "secure_messaging")
+    with pytest.raises(InvalidInput) as twice:
+        choice.decline(person, world.person_id, "secure_messaging")
+    assert twice.value.message.startswith("This part of care is already declined.")
+    with pytest.raises(InvalidInput) as unsuitable:
+        choice.record_offer(clinician, world.person_id, "secure_messaging", "paper_diary")
+    assert set(unsuitable.value.problems) == {"alternative"}
+    assert "paper_diary" not in unsuitable.value.message
+    assert "secure_messaging" not in unsuitable.value.message
+    with world.platform.unit_of_work(None) as uow:  # an event from a clock running ahead
+        ahead = clock.now() + timedelta(minutes=5)
+        choice._add_event(
+            uow, world.person_id, "declined", DigitalPart.VIDEO_APPOINTMENTS, ahead, "t"
+        )
+    with pytest.raises(InvalidInput) as backwards:
+        choice.reinstate(person, world.person_id, "secure_messaging")
+    assert backwards.value.message == "This could not be saved. Reload the page and try again."
+    assert DigitalPart.SECURE_MESSAGING in choice.view(person, world.person_id).declined

@@ -75,6 +75,9 @@ def test_import_is_all_or_nothing(world: World) -> None:
     with pytest.raises(ImportRefused) as csv_refused:
         registry.import_text(evaluator, csv_text, file_format="csv", kind="organisations")
     assert [line.split(":")[0] for line in csv_refused.value.lines] == ["line 3"]
+    with pytest.raises(InvalidInput) as no_kind:
+        registry.import_text(evaluator, csv_text, file_format="csv", kind="people")
+    assert no_kind.value.problems == {"kind": "Choose a record kind from the list."}
     assert count(world, RegistryOrganisation) == 0
     bundle["technologies"] = bundle["technologies"][:1]
     bundle["facts"] = [
@@ -160,8 +163,9 @@ def test_reviews_wait_for_moderation_and_are_audited(world: World) -> None:
         registry.moderate(evaluator, review_id, decision="reject", reason="")
     registry.moderate(evaluator, review_id, decision="publish")
     assert [r.id for r in registry.technology(None, "sleepio").reviews] == [review_id]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as late:
         registry.moderate(evaluator, review_id, decision="reject", reason="too late")
+    assert late.value.problems["decision"].startswith("This review has already been published")
     with world.platform.unit_of_work(None) as uow:
         actions = list(
             uow.session.execute(

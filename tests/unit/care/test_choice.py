@@ -12,6 +12,7 @@ from withcare.domain.care.choice import (
     SUITABLE_ALTERNATIVES,
     Alternative,
     ChoiceError,
+    ChoiceOrderError,
     ChoiceRecord,
     DigitalPart,
     parts_declined_by_preferences,
@@ -58,7 +59,7 @@ def test_offers_must_fit_the_declined_part_or_say_what_they_are() -> None:
     record, _ = ChoiceRecord().decline(DigitalPart.SECURE_MESSAGING, T0, "person-1")
     with pytest.raises(ChoiceError, match="does not replace"):
         record.record_offer(DigitalPart.SECURE_MESSAGING, Alternative.PAPER_DIARY, T0, "c")
-    with pytest.raises(ChoiceError, match="say what"):
+    with pytest.raises(ChoiceError, match="Say in the note"):
         record.record_offer(DigitalPart.SECURE_MESSAGING, Alternative.OTHER, T0, "c")
     with pytest.raises(ChoiceError, match="not declined"):
         record.record_offer(DigitalPart.DAILY_CHECK_INS, Alternative.PAPER_DIARY, T0, "c")
@@ -78,6 +79,12 @@ def test_a_person_can_change_their_mind_and_decline_again() -> None:
     assert prompt.declined_at == T0 + timedelta(days=5)
     with pytest.raises(ChoiceError, match="already declined"):
         record.decline(DigitalPart.DIGITAL_SELF_HELP, T0 + timedelta(days=6), "p")
+
+
+def test_an_event_dated_before_the_last_one_is_a_clock_problem_not_the_readers() -> None:
+    record, _ = ChoiceRecord().decline(DigitalPart.DAILY_CHECK_INS, T0, "p")
+    with pytest.raises(ChoiceOrderError):
+        record.reinstate(DigitalPart.DAILY_CHECK_INS, T0 - timedelta(minutes=1), "p")
 
 
 def test_preferences_without_any_digital_mode_decline_every_digital_part() -> None:

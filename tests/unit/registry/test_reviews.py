@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from withcare.domain.registry.reviews import (
+    FeedbackResponseError,
     ModerationError,
     UserReview,
     publish,
@@ -76,8 +77,8 @@ def test_what_changed_because_of_feedback() -> None:
     )
     assert response.review_ids == ("r1",)
     assert response.technology_id == "sleepio"
-    with pytest.raises(ValueError, match="published"):
+    with pytest.raises(FeedbackResponseError, match="published"):
         respond_to_feedback("fb-2", [review("r2")], what_changed="x", by="d", at=T0)
     other = publish(review("r3", tech="calm"), moderator="a", role=Role.ADMIN, at=T0)
-    with pytest.raises(ValueError, match="single technology"):
+    with pytest.raises(FeedbackResponseError, match="of this technology"):
         respond_to_feedback("fb-3", [shown, other], what_changed="x", by="d", at=T0)

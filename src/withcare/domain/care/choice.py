@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from withcare.domain.care.modes import CareModePreference
+from withcare.messages import N_
 
 
 class DigitalPart(StrEnum):
@@ -72,7 +73,17 @@ SUITABLE_ALTERNATIVES: Mapping[DigitalPart, tuple[Alternative, ...]] = {
 
 
 class ChoiceError(ValueError):
-    """An event that cannot be recorded; the message says why."""
+    """An event that cannot be recorded. ``message`` is a catalogue msgid (marked with ``N_``) that
+    says what to do, for the service to show in the reader's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ChoiceOrderError(ChoiceError):
+    """An event dated before the last one recorded: a clock problem, nothing the reader did or can
+    fix. Its message is for developers; the service asks the reader to reload and try again."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,7 @@ class ChoiceRecord:
 
     def _append(self, event: ChoiceEvent) -> ChoiceRecord:
         if self.events and event.at < self.events[-1].at:
-            raise ChoiceError("choice events are recorded in time order")
+            raise ChoiceOrderError("choice events are recorded in time order")
         return ChoiceRecord((*self.events, event))
 
     def declined_parts(self, at: datetime | None = None) -> frozenset[DigitalPart]:
@@ -144,14 +155,24 @@ class ChoiceRecord:
     ) -> tuple[ChoiceRecord, AlternativePrompt]:
         """Record the decline and return the prompt the clinician must act on. Never refused."""
         if part in self.declined_parts():
-            raise ChoiceError(f"{part.value} is already declined")
+            raise ChoiceError(
+                N_(
+                    "This part of care is already declined. Reload the page to see the latest "
+                    "choices."
+                )
+            )
         record = self._append(Declined(part, at, recorded_by, reason))
         prompt = next(p for p in record.open_prompts() if p.part is part)
         return record, prompt
 
     def reinstate(self, part: DigitalPart, at: datetime, recorded_by: str) -> ChoiceRecord:
         if part not in self.declined_parts():
-            raise ChoiceError(f"{part.value} was not declined, so there is nothing to reinstate")
+            raise ChoiceError(
+                N_(
+                    "This part of care is not declined, so there is nothing to change. Reload the "
+                    "page to see the latest choices."
+                )
+            )
         return self._append(Reinstated(part, at, recorded_by))
 
     def record_offer(
@@ -165,13 +186,20 @@ class ChoiceRecord:
     ) -> ChoiceRecord:
         """Record the alternative offered for a declined part; this closes its prompt."""
         if part not in self.declined_parts():
-            raise ChoiceError(f"{part.value} is not declined; no alternative is needed")
+            raise ChoiceError(
+                N_(
+                    "This part of care is not declined, so there is no need to offer another way. "
+                    "Reload the page to see the latest choices."
+                )
+            )
         if alternative is Alternative.OTHER and not note.strip():
-            raise ChoiceError("say what was offered when the alternative is 'other'")
+            raise ChoiceError(N_("Say in the note what was offered instead."))
         if alternative is not Alternative.OTHER and alternative not in SUITABLE_ALTERNATIVES[part]:
             raise ChoiceError(
-                f"{alternative.value} does not replace {part.value}; choose one of "
-                f"{', '.join(a.value for a in SUITABLE_ALTERNATIVES[part])} or 'other' with a note"
+                N_(
+                    "That does not replace this part of care. Choose one of the ways listed, or "
+                    "choose something else and say what in the note."
+                )
             )
         return self._append(AlternativeOffered(part, alternative, at, offered_by, note, accepted))
 

@@ -21,6 +21,7 @@ from statistics import median
 from typing import Protocol
 
 from withcare.domain.care.modes import ContactMode
+from withcare.messages import N_
 
 DEFAULT_DIGITAL_ONLY_INTERVAL = timedelta(weeks=6)
 """How long care may go without a human contact before the clinician is told (configurable)."""
@@ -108,7 +109,19 @@ class DischargeConfirmation:
 
 
 class DischargeConfirmationRequired(PermissionError):
-    """Discharge after digital-only care without a clinician's explicit, reasoned confirmation."""
+    """Discharge after digital-only care without a clinician's explicit, reasoned confirmation.
+
+    ``message`` is a catalogue msgid (marked with ``N_``) and ``params`` its values, for the service
+    to show in the reader's language; ``str(error)`` is the English with the values filled in.
+    """
+
+    def __init__(self, days: int) -> None:
+        self.message = N_(
+            "There has been no contact with a person for %(days)d days. Offer a contact with a "
+            "person first, or confirm the discharge and say why."
+        )
+        self.params = {"days": days}
+        super().__init__(self.message % self.params)
 
 
 def discharge_needs_confirmation(summary: HumanContactSummary) -> bool:
@@ -123,10 +136,7 @@ def check_discharge(
         return
     if confirmation is None or not confirmation.clinician_id or not confirmation.reason.strip():
         days = (summary.as_of - summary.without_human_contact_since).days
-        raise DischargeConfirmationRequired(
-            f"This person has had no human contact for {days} days. A clinician must confirm the "
-            "discharge explicitly and give a reason (or offer a human contact first)."
-        )
+        raise DischargeConfirmationRequired(days)
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,29 @@ from pydantic import Field, model_validator
 from withcare.domain.registry.model import LongText, Record, RecordId, ShortText
 from withcare.domain.registry.vocabulary import ReviewerKind, ReviewState
 from withcare.domain.roles import Role
+from withcare.messages import N_
 
 #: Roles allowed to moderate reviews before publication.
 MODERATOR_ROLES = frozenset({Role.TECHNOLOGY_EVALUATOR, Role.ADMIN})
 
 
 class ModerationError(PermissionError):
-    """Raised for a moderation step that is not allowed (wrong role or wrong state)."""
+    """Raised for a moderation step that is not allowed (wrong role or wrong state). ``message`` is
+    a catalogue msgid (marked with ``N_``) that says what to do, for the service to show in the
+    reader's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FeedbackResponseError(ValueError):
+    """A response to feedback that cannot be recorded as asked. ``message`` is a catalogue msgid
+    (marked with ``N_``) that says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class UserReview(Record):
@@ -64,9 +80,16 @@ def _moderate(
     reason: str | None,
 ) -> UserReview:
     if role not in MODERATOR_ROLES:
-        raise ModerationError(f"a {role.value} cannot moderate reviews")
+        raise ModerationError(
+            N_("Only a technology evaluator or an administrator can moderate reviews.")
+        )
     if review.state is not ReviewState.PENDING:
-        raise ModerationError(f"review {review.id} is already {review.state.value}")
+        raise ModerationError(
+            N_(
+                "This review has already been published or rejected. Reload the page to see the "
+                "reviews still waiting."
+            )
+        )
     if at < review.submitted_at:
         raise ValueError("a review cannot be moderated before it was submitted")
     return UserReview.model_validate(
@@ -125,13 +148,10 @@ def respond_to_feedback(
 ) -> FeedbackResponse:
     """Record a change made because of published reviews of one technology."""
     if not reviews:
-        raise ValueError("a response must point to at least one review")
+        raise FeedbackResponseError(N_("Tick the reviews that led to the change."))
     technologies = {r.technology_id for r in reviews}
-    if len(technologies) != 1:
-        raise ValueError("a response answers reviews of a single technology")
-    unpublished = [r.id for r in reviews if r.state is not ReviewState.PUBLISHED]
-    if unpublished:
-        raise ValueError(f"only published reviews can be answered: {', '.join(unpublished)}")
+    if len(technologies) != 1 or any(r.state is not ReviewState.PUBLISHED for r in reviews):
+        raise FeedbackResponseError(N_("Tick only published reviews of this technology."))
     return FeedbackResponse(
         id=response_id,
         technology_id=technologies.pop(),

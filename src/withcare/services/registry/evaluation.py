@@ -86,8 +86,8 @@ class EvaluationMixin(RegistryBase):
                     N_("That fact has no value to verify."),
                     {"key": N_("Choose a fact that has a value.")},
                 ) from None
-            except FactPermissionError as error:
-                raise InvalidInput(str(error)) from None
+            except FactPermissionError:
+                raise InvalidInput(N_("Only a technology evaluator can verify facts.")) from None
             entry = updated.entries[-1]
             updated = FactLedger(
                 technology_id,

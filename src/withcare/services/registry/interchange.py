@@ -48,7 +48,7 @@ class InterchangeMixin(RegistryBase):
         if file_format == "csv" and kind not in RECORD_KINDS:
             raise InvalidInput(
                 N_("Say which records the CSV file holds."),
-                {"kind": "Choose one of: " + ", ".join(RECORD_KINDS) + "."},
+                {"kind": N_("Choose a record kind from the list.")},
             )
         with self._platform.unit_of_work(actor) as uow:
             known = self._known_ids(uow.session)
@@ -77,7 +77,7 @@ class InterchangeMixin(RegistryBase):
         if kind is not None and kind not in RECORD_KINDS:
             raise InvalidInput(
                 N_("Unknown record kind."),
-                {"kind": "Choose one of: " + ", ".join(RECORD_KINDS) + "."},
+                {"kind": N_("Choose a record kind from the list.")},
             )
         if file_format == "csv" and kind is None:
             raise InvalidInput(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from withcare.db.models.registry import RegistryFeedbackResponse, RegistryReview, RegistryTechnology
 from withcare.db.types import new_id
 from withcare.domain.registry.reviews import (
+    FeedbackResponseError,
     ModerationError,
     UserReview,
     publish,
@@ -127,7 +128,7 @@ class ReviewsMixin(RegistryBase):
                         review, moderator=actor.user_id, role=actor.role, at=now, reason=reason
                     )
             except ModerationError as error:
-                raise InvalidInput(str(error), {"decision": str(error)}) from None
+                raise InvalidInput(error.message, {"decision": error.message}) from None
             row.state = done.state.value
             row.moderated_by = done.moderated_by
             row.moderated_at = done.moderated_at
@@ -186,8 +187,8 @@ class ReviewsMixin(RegistryBase):
                     by=actor.user_id,
                     at=uow.clock.now(),
                 )
-            except ValueError as error:
-                raise InvalidInput(str(error), {"review_ids": str(error)}) from None
+            except FeedbackResponseError as error:
+                raise InvalidInput(error.message, {"review_ids": error.message}) from None
             uow.session.add(
                 RegistryFeedbackResponse(
                     id=response.id,
