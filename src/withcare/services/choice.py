@@ -207,7 +207,10 @@ class ChoiceService:
             )
             record = self.record_of(uow, person_id)
             for part in sorted(parts_declined_by_preferences(chosen) - record.declined_parts()):
-                record, _ = record.decline(part, now, actor.user_id)
+                try:
+                    record, _ = record.decline(part, now, actor.user_id)
+                except ChoiceError as error:
+                    raise InvalidInput(_refusal_message(error)) from None
                 self._add_event(uow, person_id, "declined", part, now, actor.user_id)
             uow.audit.record(
                 actor,

@@ -121,3 +121,7 @@ def test_refused_choices_say_what_to_do_in_catalogue_words(
         choice.reinstate(person, world.person_id, "secure_messaging")
     assert backwards.value.message == "This could not be saved. Reload the page and try again."
     assert DigitalPart.SECURE_MESSAGING in choice.view(person, world.person_id).declined
+    # choosing ways of care that decline more parts meets the same clock: refused, not a crash
+    with pytest.raises(InvalidInput) as preferences:
+        choice.set_preferences(person, world.person_id, ["paper", "phone"])
+    assert preferences.value.message == "This could not be saved. Reload the page and try again."

@@ -121,6 +121,26 @@ def test_fact_verification_is_a_new_version_with_who_and_when(world: World) -> N
     assert cost["provenance"]["verified_by"] == "Evaluator"
 
 
+def test_verifying_with_the_clock_behind_the_last_change_is_refused_plainly(world: World) -> None:
+    registry = world.platform.registry
+    registry.load_seed()
+    evaluator = actor(world, "evaluator")
+    with world.platform.unit_of_work(None) as uow:  # a change recorded by a clock running ahead
+        for row in uow.session.execute(
+            select(RegistryFactVersion).where(
+                RegistryFactVersion.technology_id == "reset",
+                RegistryFactVersion.key == "access.cost_model",
+            )
+        ).scalars():
+            row.recorded_at = world.platform.clock.now() + timedelta(hours=1)
+    with pytest.raises(InvalidInput, match="Reload the page and try again"):
+        registry.verify_fact(evaluator, "reset", "access.cost_model")
+    fact = next(
+        f for f in registry.fact_sheet(evaluator, "reset").current if f.key == "access.cost_model"
+    )
+    assert fact.version == 1  # nothing written
+
+
 def test_override_requires_a_written_reason(world: World) -> None:
     registry = world.platform.registry
     registry.load_seed()

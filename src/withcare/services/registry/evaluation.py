@@ -88,6 +88,10 @@ class EvaluationMixin(RegistryBase):
                 ) from None
             except FactPermissionError:
                 raise InvalidInput(N_("Only a technology evaluator can verify facts.")) from None
+            except ValueError:  # the clock is behind the fact's last change
+                raise InvalidInput(
+                    N_("This could not be saved. Reload the page and try again.")
+                ) from None
             entry = updated.entries[-1]
             updated = FactLedger(
                 technology_id,
