@@ -107,6 +107,14 @@ def test_clinician_records_on_behalf_and_offers_an_alternative(
     assert declined.status_code == 303
     prompt = clinician.get(f"/people/{pid}/care-choices")
     assert "What did you offer instead?" in prompt.text
+    vague = clinician.post(  # "something else" without saying what: the summary links to it
+        f"/people/{pid}/care-choices/offer",
+        data={"csrf_token": token, "part": "daily_check_ins", "alternative": "other"},
+    )
+    assert vague.status_code == 400
+    assert 'href="#alternative-daily_check_ins"' in vague.text
+    assert 'id="alternative-daily_check_ins"' in vague.text
+    assert "Say in the note what was offered instead." in vague.text
     offered = clinician.post(
         f"/people/{pid}/care-choices/offer",
         data={

@@ -117,7 +117,10 @@ async def _choice_action(
                 accepted,
             )
     except InvalidInput as error:
-        problems = problems_from(error)
+        part = value.get("part", "")
+        # each prompt's choices are a fieldset named for its part, so the summary links there
+        rename = {"alternative": f"alternative-{part}"} if part.replace("_", "").isalpha() else {}
+        problems = problems_from(error, rename=rename)
         if "form" not in problems:
             problems["form"] = message_of(error)
         return _choices_page(request, actor, person_id, 400, problems)
