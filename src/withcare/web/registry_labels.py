@@ -75,6 +75,19 @@ REGISTRY_LABELS: dict[str, str] = {
     "sign_language": N_("Sign language"),
     "high_contrast": N_("High contrast"),
     "voice_input": N_("Voice input"),
+    # record kinds of an import or export file
+    "organisations": N_("organisations"),
+    "technologies": N_("technologies"),
+    "versions": N_("versions"),
+    "intended_uses": N_("intended uses"),
+    "facts": N_("facts"),
+    "regulatory_records": N_("regulatory records"),
+    "designations": N_("designations"),
+    "guidance_records": N_("guidance records"),
+    "studies": N_("studies"),
+    "professional_assessments": N_("professional assessments"),
+    "reviews": N_("reviews"),
+    "feedback_responses": N_("feedback responses"),
 }
 
 

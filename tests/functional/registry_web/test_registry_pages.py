@@ -303,6 +303,13 @@ def test_import_is_all_or_nothing_with_line_errors(
         files={"file": ("bundle.json", json.dumps(bundle), "application/json")},
     )
     assert accepted.status_code == 200 and "Imported" in accepted.text
+    assert "<li>1 organisations</li>" in accepted.text  # kinds by name, not by code
+    assert '<option value="intended_uses">intended uses</option>' in accepted.text
+    evaluator.cookies.set("wc_lang", "cy")
+    assert '<option value="intended_uses">defnyddiau arfaethedig</option>' in (
+        evaluator.get("/registry/import").text
+    )
+    evaluator.cookies.set("wc_lang", "en")
     assert "Calmly" in client_factory().get("/technologies").text
     again = evaluator.post(
         "/registry/import",
