@@ -11,6 +11,7 @@ from withcare.db.models import AuditEvent
 from withcare.services.pagination import PageRequest
 from withcare.services.platform import Platform
 from withcare.services.unit_of_work import actor_for
+from withcare_testing.statements import statements_sent
 from withcare_testing.world import World
 
 
@@ -110,3 +111,33 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_platform: Platform) ->
     with sqlite_platform.database.transaction() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _write(platform: Platform, n: int) -> int:
+    """Statements sent by one transaction that writes ``n`` audit entries."""
+    with statements_sent(platform.database.engine) as sent, platform.unit_of_work(None) as uow:
+        for i in range(n):
+            uow.audit.record(None, "test.batch", subject_type="x", subject_id=str(i), reason="test")
+    return len(sent)
+
+
+def test_many_entries_in_one_transaction_cost_no_more_statements_than_one(world: World) -> None:
+    """A page listing many people writes one entry per person: the chain's head is locked once
+    per transaction and the entries go in one batch, and the chain stays whole."""
+    platform = world.platform
+    _write(platform, 1)  # the head row exists from here on
+    assert _write(platform, 12) == _write(platform, 1)
+    written = entries(platform, "test.batch")
+    assert len(written) == 1 + 12 + 1
+    seqs = sorted(e.seq for e in written)
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # one transaction's run is unbroken
+    assert platform.verify_audit().ok
+
+
+def test_entries_are_readable_in_the_transaction_that_wrote_them(world: World) -> None:
+    with world.platform.unit_of_work(None) as uow:
+        uow.audit.record(None, "test.seen", subject_type="x", subject_id="1", reason="test")
+        found = uow.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "test.seen")
+        ).scalars()
+        assert [e.subject_id for e in found] == ["1"]  # flushed before the query
