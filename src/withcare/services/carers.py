@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, select, update
 
@@ -43,6 +43,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 MAX_WRONG_CODES = 5
 WRONG_CODE_WINDOW = timedelta(hours=1)
 MAX_PENDING_INVITATIONS = 10
+ENDED_SHOWN_FOR = timedelta(days=30)  # how long a person's page lists access that ended
 
 REFUSED_CODE = "carer_link.refuse"  # audit action of a code that did not work (counts to a limit)
 
@@ -80,11 +81,24 @@ class PendingInvitation:
     expires_at: datetime
 
 
+EndedBy = Literal["person", "carer"]
+
+
+@dataclass(frozen=True)
+class EndedAccess:
+    """A carer's access that ended lately, and who ended it: "person" or "carer" (stepped away)."""
+
+    carer_name: str
+    ended_at: datetime
+    ended_by: EndedBy
+
+
 @dataclass(frozen=True)
 class CarersView:
     person_id: str
     carers: list[CarerAccess]
     invitations: list[PendingInvitation]
+    ended: list[EndedAccess]  # in the last ENDED_SHOWN_FOR, newest first, one per carer
     proxy_access_allowed: bool  # the consent item; without it carers see nothing at all
     can_manage: bool  # the person themselves (their care team only sees the list)
 
@@ -135,7 +149,11 @@ class CarerService:
                     .order_by(ProxyGrant.granted_at, ProxyGrant.id)
                 ).scalars()
             )
-            names = uow.user_names(g.carer_user_id for g in grants)
+            ended = _ended_lately(uow, person_id, {g.carer_user_id for g in grants}, now)
+            names = uow.user_names(
+                [*(g.carer_user_id for g in grants), *(g.carer_user_id for g in ended)]
+            )
+            ended_by = _who_ended(uow, ended)
             invitations = uow.session.execute(
                 select(ProxyInvitation)
                 .where(
@@ -161,6 +179,15 @@ class CarerService:
                 invitations=[
                     PendingInvitation(i.id, _ordered(i.scopes), i.created_at, i.expires_at)
                     for i in invitations
+                ],
+                ended=[
+                    EndedAccess(
+                        names.get(g.carer_user_id, ""),
+                        g.revoked_at,
+                        ended_by.get(g.id, "person"),
+                    )
+                    for g in ended
+                    if g.revoked_at is not None
                 ],
                 proxy_access_allowed=proxy_consented(uow.session, person_id, now),
                 can_manage=actor is not None and actor.person_id == person_id,
@@ -389,6 +416,38 @@ class CarerService:
         )
 
 
+def _ended_lately(
+    uow: UnitOfWork, person_id: str, still_acting: set[str], now: datetime
+) -> list[ProxyGrant]:
+    """Grants that ended in the last ``ENDED_SHOWN_FOR``: the latest per carer, and none for a
+    carer who acts again (a new invitation replaces a carer's grant; that is not an ending)."""
+    found = uow.session.execute(
+        select(ProxyGrant)
+        .where(ProxyGrant.person_id == person_id, ProxyGrant.revoked_at >= now - ENDED_SHOWN_FOR)
+        .order_by(ProxyGrant.revoked_at.desc(), ProxyGrant.id)
+    ).scalars()
+    shown: list[ProxyGrant] = []
+    seen = set(still_acting)
+    for grant in found:
+        if grant.carer_user_id not in seen:
+            seen.add(grant.carer_user_id)
+            shown.append(grant)
+    return shown
+
+
+def _who_ended(uow: UnitOfWork, grants: list[ProxyGrant]) -> dict[str, EndedBy]:
+    """``{grant id: "carer"}`` for the grants their carer ended (the audit log says who acted)."""
+    if not grants:
+        return {}
+    carer_of = {g.id: g.carer_user_id for g in grants}
+    rows = uow.session.execute(
+        select(AuditEvent.subject_id, AuditEvent.actor_id).where(
+            AuditEvent.action == "carer_access.end", AuditEvent.subject_id.in_(carer_of)
+        )
+    )
+    return {grant_id: "carer" for grant_id, actor_id in rows if carer_of[grant_id] == actor_id}
+
+
 def _active_grants(uow: UnitOfWork, person_id: str, carer_user_id: str) -> list[ProxyGrant]:
     return list(
         uow.session.execute(
@@ -401,7 +460,7 @@ def _active_grants(uow: UnitOfWork, person_id: str, carer_user_id: str) -> list[
     )
 
 
-def _end(uow: UnitOfWork, actor: Actor | None, grant: ProxyGrant, ended_by: str) -> None:
+def _end(uow: UnitOfWork, actor: Actor | None, grant: ProxyGrant, ended_by: EndedBy) -> None:
     """End a grant now, audited with who ended it (the person, or the carer stepping away)."""
     grant.revoked_at = uow.clock.now()
     uow.audit.record(

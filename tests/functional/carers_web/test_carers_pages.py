@@ -256,9 +256,14 @@ def test_carer_steps_away_after_being_asked(
     assert carer.post(ask, data={"csrf_token": token}).status_code == 403
 
     person = log_in(client_factory(), web_world, web_world["person"])
-    assert "Carer" not in re.findall(
-        r'id="carer-[0-9a-f]+">([^<]+)<', person.get(f"{record}/carers").text
-    )
+    carers_page = person.get(f"{record}/carers").text
+    assert "Carer" not in re.findall(r'id="carer-[0-9a-f]+">([^<]+)<', carers_page)
+    assert "Access that ended in the last 30 days" in carers_page
+    assert "Carer stopped acting for you on " in carers_page  # what the carer was told
+    clinician = log_in(client_factory(), web_world, web_world["clinician"])
+    assert "Carer stopped acting for the person on " in clinician.get(f"{record}/carers").text
+    person.cookies.set("wc_lang", "cy")
+    assert "stopped acting for you" not in person.get(f"{record}/carers").text
 
 
 def test_only_a_carer_can_ask_to_step_away(
@@ -284,5 +289,8 @@ def test_carer_steps_away_through_the_api_and_in_welsh(
     assert carer.get(f"/api/v1/people/{web_world.person_id}").status_code == 403
     again = carer.delete(url, headers=api_headers(carer))
     assert again.status_code == 403
+    person = log_in(client_factory(), web_world, web_world["person"])
+    listed = person.get(f"/api/v1/people/{web_world.person_id}/carers").json()
+    assert [(e["carer_name"], e["ended_by"]) for e in listed["ended"]] == [("Carer", "carer")]
     paths = create_app(web_world.platform).openapi()["paths"]
     assert "/api/v1/carer/people/{person_id}" in paths

@@ -326,3 +326,38 @@ def test_a_carer_who_may_only_see_questionnaires_is_listed_with_only_that(world:
     world.platform.measures.overview(carer, world.person_id)
     with pytest.raises(AccessDenied):
         world.platform.care.person_record(carer, world.person_id)
+
+
+def test_the_person_sees_who_stopped_and_when_for_30_days(
+    world: World, clock: ControllableClock
+) -> None:
+    carers = world.platform.carers
+    person = actor(world, "person")
+    carers.step_away(actor(world, "carer"), world.person_id)
+    clock.advance(timedelta(hours=1))
+    second = new_carer(world)
+    carers.link(second, carers.invite(person, world.person_id, ["view_record"]).code)
+    [grant] = carers.overview(person, world.person_id).carers
+    carers.stop(person, world.person_id, grant.grant_id)
+    ended = carers.overview(person, world.person_id).ended
+    assert [(e.carer_name, e.ended_by) for e in ended] == [
+        ("Second Carer", "person"),
+        ("Carer", "carer"),
+    ]
+    # the care team sees the same list; a carer who acts again is not listed as ended
+    clinician = actor(world, "clinician")
+    assert carers.overview(clinician, world.person_id).ended == ended
+    third = carers.invite(person, world.person_id, ["view_measures"]).code
+    carers.link(second, third)
+    assert [e.carer_name for e in carers.overview(person, world.person_id).ended] == ["Carer"]
+    clock.advance(timedelta(days=31))
+    assert carers.overview(person, world.person_id).ended == []
+
+
+def test_a_new_invitation_replacing_a_grant_is_not_an_ending(world: World) -> None:
+    person = actor(world, "person")
+    carers = world.platform.carers
+    second = new_carer(world)
+    carers.link(second, carers.invite(person, world.person_id, ["view_record"]).code)
+    carers.link(second, carers.invite(person, world.person_id, ["view_measures"]).code)
+    assert carers.overview(person, world.person_id).ended == []

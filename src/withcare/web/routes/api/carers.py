@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -40,6 +41,14 @@ class InvitationOut(BaseModel):
     expires_at: datetime
 
 
+class EndedOut(BaseModel):
+    carer_name: str
+    ended_at: datetime
+    ended_by: Literal["person", "carer"] = Field(
+        description="Who ended it: the person, or the carer stepping away"
+    )
+
+
 class CarersOut(BaseModel):
     person_id: str
     proxy_access_allowed: bool = Field(
@@ -47,6 +56,9 @@ class CarersOut(BaseModel):
     )
     carers: list[CarerOut]
     invitations: list[InvitationOut] = Field(description="Waiting invitations (the person only)")
+    ended: list[EndedOut] = Field(
+        description="Access that ended in the last 30 days, newest first, one per carer"
+    )
 
 
 class NewInvitationOut(BaseModel):
@@ -87,6 +99,10 @@ def _out(view: CarersView) -> CarersOut:
         ]
         if view.can_manage
         else [],
+        ended=[
+            EndedOut(carer_name=e.carer_name, ended_at=e.ended_at, ended_by=e.ended_by)
+            for e in view.ended
+        ],
     )
 
 
