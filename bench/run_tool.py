@@ -64,8 +64,9 @@ def main() -> None:
                 for path in sorted(folder.glob("*.csv")):
                     by_day.setdefault(path.name[:10], []).append(path)
                 for paths in by_day.values():
-                    text = join_files(paths, list(range(len(paths)))).text
-                    pl.read_csv(text, columns=columns, schema_overrides=types)
+                    joined = join_files(paths, list(range(len(paths))))
+                    if sum(joined.counts):  # a day of empty files has nothing to parse
+                        pl.read_csv(joined.text, columns=columns, schema_overrides=types)
 
     else:
         from withcare.sensing.executors import run_features
