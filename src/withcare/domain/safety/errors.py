@@ -16,6 +16,10 @@ them: a swallowed error on a safety path is a missed risk.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from withcare.domain.safety.safety_plan import Problem
 
 
 class SafetyError(Exception):
@@ -46,11 +50,10 @@ class GuardFailedError(InvalidTransitionError):
 
 
 class SafetyPlanError(SafetyError):
-    """A safety plan cannot be saved as asked: ``problems`` lists what to fix (a
-    :class:`~withcare.domain.safety.safety_plan.Problem` each), empty when the plan itself is
-    fine but the revision is not (nothing changed, or time running backwards)."""
+    """A safety plan cannot be saved as asked: ``problems`` lists what to fix, empty when the plan
+    itself is fine but the revision is not (nothing changed, or time running backwards)."""
 
-    def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems = tuple(problems)
 

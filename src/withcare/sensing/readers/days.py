@@ -105,21 +105,17 @@ def split_by_local_day(frame: pl.DataFrame, tz: str) -> list[tuple[date, pl.Data
     days = _date_range(first, last)
     edges = np.array([day_bounds_ms(d, tz)[1] for d in days[:-1]], dtype=np.int64)
     which = np.searchsorted(edges, t, side="right")
-    if bool((which[1:] >= which[:-1]).all()):
-        # the usual case, rows in time order: each day is one slice (no sort, no copy)
-        cuts = np.searchsorted(which, np.arange(len(days) + 1))
-        return [
-            (day, frame.slice(int(cuts[i]), int(cuts[i + 1] - cuts[i])))
-            for i, day in enumerate(days)
-            if cuts[i + 1] > cuts[i]
-        ]
-    order = np.argsort(which, kind="stable")
-    cuts = np.searchsorted(which[order], np.arange(len(days) + 1))
-    out = []
-    for i, day in enumerate(days):
-        if cuts[i + 1] > cuts[i]:
-            out.append((day, frame[order[cuts[i] : cuts[i + 1]]]))
-    return out
+    if not bool((which[1:] >= which[:-1]).all()):
+        # rows out of time order (rare): put each day's rows together, keeping their order
+        order = np.argsort(which, kind="stable")
+        frame, which = frame[order], which[order]
+    # each day is now one run of rows: a slice, no copy
+    cuts = np.searchsorted(which, np.arange(len(days) + 1))
+    return [
+        (day, frame.slice(int(cuts[i]), int(cuts[i + 1] - cuts[i])))
+        for i, day in enumerate(days)
+        if cuts[i + 1] > cuts[i]
+    ]
 
 
 def _horizon(files: list[RawFile], index: int) -> int | None:

@@ -104,8 +104,9 @@ class RegistryBase:
             raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _profile(self, session: Session, technology_id: str) -> Profile:
-        for profile in self._profiles(session, only={technology_id}):
-            return profile
+        found = self._profiles(session, only={technology_id})
+        if found:
+            return found[0]
         raise NotFound(N_("There is no technology with this id in the registry."))
 
     def _outcomes(self, uow: UnitOfWork, technology_id: str) -> OutcomeSummary:

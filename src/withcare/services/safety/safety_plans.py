@@ -20,7 +20,7 @@ from withcare.domain.safety import (
     revise,
 )
 from withcare.domain.safety.errors import PlanUnchangedError
-from withcare.domain.safety.safety_plan import PROBLEM_PARAMS, Problem
+from withcare.domain.safety.safety_plan import PROBLEM_PARAMS
 from withcare.security.authorisation import Actor, Permission
 from withcare.services.errors import N_, Conflict, InvalidInput, NotFound
 from withcare.services.safety.store import EscalationStore
@@ -216,7 +216,6 @@ def _refusal(error: SafetyPlanError) -> InvalidInput:
         return InvalidInput(N_("Nothing changed, so no new version was saved."))
     by_section: dict[str, str] = {}
     for problem in error.problems:
-        assert isinstance(problem, Problem)
         by_section.setdefault(problem.section.value, problem.message)
     if not by_section:  # time ran backwards: nothing the person can fix but try again
         return InvalidInput(N_("The plan could not be saved. Reload the page and try again."))

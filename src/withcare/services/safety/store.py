@@ -216,8 +216,10 @@ class EscalationStore:
         them (lists of escalations must not cost a query per row)."""
         rows = list(rows)
         people = {r.person_id for r in rows}
-        found = uow.session.execute(select(Person).where(Person.id.in_(people))) if people else None
-        names = {p.id: p.full_name for p in found.scalars()} if found is not None else {}
+        names: dict[str, str] = {}
+        if people:
+            found = uow.session.execute(select(Person).where(Person.id.in_(people))).scalars()
+            names = {person.id: person.full_name for person in found}
         assignees = uow.user_names(r.assignee_id for r in rows if r.assignee_id)
         return [_escalation_view(uow, r, names.get(r.person_id, ""), assignees) for r in rows]
 

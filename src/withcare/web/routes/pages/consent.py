@@ -119,7 +119,8 @@ async def _choice_action(
     except InvalidInput as error:
         part = value.get("part", "")
         # each prompt's choices are a fieldset named for its part, so the summary links there
-        rename = {"alternative": f"alternative-{part}"} if part.replace("_", "").isalpha() else {}
+        known = part in {p.value for p in DigitalPart}
+        rename = {"alternative": f"alternative-{part}"} if known else {}
         problems = problems_from(error, rename=rename)
         if "form" not in problems:
             problems["form"] = message_of(error)
